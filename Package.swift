@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "render-check",
+    products: [
+        .executable(name: "render-check", targets: ["render-check"]),
+        .library(name: "ManifestModel", targets: ["ManifestModel"]),
+        .library(name: "LayerContract", targets: ["LayerContract"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYaml",
+            path: "Sources/CYaml",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "ManifestModel", dependencies: ["CYaml"]),
+        .target(name: "LayerContract", dependencies: ["ManifestModel"]),
+        .target(name: "Reporting", dependencies: ["LayerContract", "ManifestModel"]),
+        .executableTarget(
+            name: "render-check",
+            dependencies: [
+                "ManifestModel", "LayerContract", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CYamlTests", dependencies: ["CYaml"]),
+        .testTarget(name: "ManifestModelTests", dependencies: ["ManifestModel"]),
+        .testTarget(name: "LayerContractTests", dependencies: ["LayerContract", "ManifestModel"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LayerContract", "ManifestModel"]),
+        .testTarget(name: "RenderCheckTests", dependencies: ["render-check"]),
+    ]
+)
