@@ -451,8 +451,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RenderError as error:
         sys.stderr.write(f"Error: {error}\n")
         return 1
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.flush()
+    try:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 
