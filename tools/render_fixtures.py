@@ -6,6 +6,7 @@
 
 Writes, deterministically:
   charts-fixtures/rendered/bijux-atlas.yaml        the clean chart, `helm template atlas-e2e ... -n atlas-e2e`
+  charts-fixtures/rendered/relay.yaml              the relay chart, `helm template relay-e2e ... -n atlas-e2e`
   charts-fixtures/variants/<name>/rendered.yaml    each variant (variant.json: values files, --set, release, namespace;
                                                    templates/** and Chart.yaml in the variant dir replace the chart's)
   charts-fixtures/snapshots/live.json              `kubectl get svc,deploy -A -o json` as a cluster running the clean
@@ -38,6 +39,9 @@ STACK = FIXTURES / "stack"
 VARIANTS = FIXTURES / "variants"
 RENDERED = FIXTURES / "rendered" / "bijux-atlas.yaml"
 LIVE = FIXTURES / "snapshots" / "live.json"
+RELAY_CHART = FIXTURES / "relay"
+RELAY_RENDERED = FIXTURES / "rendered" / "relay.yaml"
+RELAY_RELEASE = "relay-e2e"
 RELEASE = "atlas-e2e"
 NAMESPACE = "atlas-e2e"
 
@@ -221,6 +225,7 @@ def outputs() -> dict[Path, str]:
     """Every generated file and its expected content."""
     clean = render_clean()
     files = {RENDERED: clean}
+    files[RELAY_RENDERED] = helm_template.template(str(RELAY_CHART), RELAY_RELEASE, NAMESPACE)
     for directory in variant_dirs():
         files[directory / "rendered.yaml"] = render_variant(directory)
     files[LIVE] = live_snapshot(clean, sorted(STACK.glob("*.yaml")))
