@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "render-check", targets: ["render-check"]),
         .library(name: "ManifestModel", targets: ["ManifestModel"]),
         .library(name: "LayerContract", targets: ["LayerContract"]),
+        .library(name: "ValuesAnchors", targets: ["ValuesAnchors"]),
         .library(name: "Reporting", targets: ["Reporting"]),
     ],
     dependencies: [
@@ -21,18 +22,21 @@ let package = Package(
         ),
         .target(name: "ManifestModel", dependencies: ["CYaml"]),
         .target(name: "LayerContract", dependencies: ["ManifestModel"]),
+        .target(name: "ValuesAnchors", dependencies: ["ManifestModel"]),
         .target(name: "Reporting", dependencies: ["LayerContract", "ManifestModel"]),
         .executableTarget(
             name: "render-check",
             dependencies: [
-                "ManifestModel", "LayerContract", "Reporting",
+                "ManifestModel", "LayerContract", "ValuesAnchors", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CYamlTests", dependencies: ["CYaml"]),
-        .testTarget(name: "ManifestModelTests", dependencies: ["ManifestModel"]),
+        .testTarget(name: "ManifestModelTests", dependencies: ["ManifestModel"], exclude: ["Fixtures"]),
         .testTarget(name: "LayerContractTests", dependencies: ["LayerContract", "ManifestModel"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LayerContract", "ManifestModel"]),
+        .testTarget(name: "ValuesAnchorsTests", dependencies: ["ValuesAnchors", "ManifestModel"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LayerContract", "ManifestModel"],
+                    exclude: ["Golden"]),
         .testTarget(name: "RenderCheckTests", dependencies: ["render-check"]),
     ]
 )

@@ -77,6 +77,12 @@ public struct ResourceIdentity: Sendable, Hashable, Comparable {
     public var namespace: String?
     public var name: String
 
+    public init(kind: String, namespace: String?, name: String) {
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+
     public var qualifiedName: String {
         "\(kind)/\(namespace.map { $0 + "/" } ?? "")\(name)"
     }
@@ -121,7 +127,7 @@ public struct Finding: Sendable, Hashable {
         let fix: String
         switch owner.layer {
         case .values: fix = "set \(owner.anchor ?? "the values key") at \(owner.location?.description ?? "its values file")"
-        case .chartTemplates: fix = "change the chart template at \((owner.template ?? owner.location)?.description ?? "its line")"
+        case .chartTemplates: fix = "change the chart template at \((owner.location ?? owner.template)?.description ?? "its line")"
         case .stack: fix = "fix the stack manifest at \(owner.location?.description ?? "its line")"
         case .contract: fix = "deploy what the contract declares at \(owner.location?.description ?? "its line") (or fix the contract)"
         case .rendered: fix = "fix the chart that rendered \(location.file)"

@@ -1,0 +1,44 @@
+/// A JSON document as the reports write it. Foundation stays out of this
+/// module (it sits on the start-up path of the editor task), so reports are
+/// built from this small enum and written by `formatted()`.
+///
+/// Objects are dictionaries: keys are written sorted, so insertion order
+/// never reaches the output.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// A string, or `null` when absent.
+    public init(_ text: String?) {
+        self = text.map(JSONValue.string) ?? .null
+    }
+
+    /// An integer, or `null` when absent.
+    public init(_ number: Int?) {
+        self = number.map { .int(Int64($0)) } ?? .null
+    }
+
+    /// The document exactly as Python writes it with
+    /// `json.dumps(value, indent=2, sort_keys=True, ensure_ascii=True) + "\n"`.
+    public func formatted() -> String {
+        var writer = JSONWriter()
+        writer.write(self, level: 0)
+        return writer.text + "\n"
+    }
+}
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}

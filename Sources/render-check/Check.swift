@@ -1,0 +1,45 @@
+import ArgumentParser
+import LayerContract
+import ManifestModel
+import Reporting
+
+extension RenderCheck {
+    /// The drift check: rendered manifests, stack manifests and live
+    /// snapshots against the layer contract, with the allowlist applied.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare rendered manifests with the layer contract and report drift with its owner.",
+            discussion: """
+                With no inputs, the defaults come from .render-check.yaml (found by walking up from the \
+                working directory). Exit status: 0 clean, 1 active drift or allowlist errors, 2 bad \
+                invocation or unreadable input.
+                """)
+
+        @OptionGroup var selection: CheckSelection
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var limits: LimitOptions
+
+        @Argument(help: "Rendered manifests: files, directories (searched for *.yaml, *.yml, *.json), or - for standard input.")
+        var inputs: [String] = []
+
+        func run() throws {
+            let environment = RunEnvironment.current()
+            let plan = try selection.plan(inputs: inputs, environment: environment)
+            var run = CheckRun(contractPath: plan.contract, allowlistPath: plan.allowlist, today: plan.today)
+            run.rendered = plan.rendered
+            run.stack = plan.stack
+            run.live = plan.live
+            run.options = DriftChecker.Options(components: plan.components, releaseNamespace: plan.namespace)
+            run.limits = limits.parseLimits
+            let triage: Triage
+            do {
+                triage = try run.run()
+            } catch {
+                Console.error(error.description)
+                throw ExitCode(2)
+            }
+            try output.emit(triage, environment: environment, artifact: plan.output)
+            throw ExitCode(triage.exitCode)
+        }
+    }
+}
