@@ -159,21 +159,33 @@ struct DocumentBuilder {
             if record.kind == .alias { record = nodes[Int(record.first)] }
             return record.kind == .scalar ? record : nil
         }
+        // One text can name two different keys (`1` and `"1"`), so the first
+        // key of the other kind is remembered too.
         var seen: [ArraySlice<UInt8>: Int] = [:]
+        var otherKind: [ArraySlice<UInt8>: Int] = [:]
         if count > 16 { seen.reserveCapacity(count) }
         for i in 0..<count {
             guard let key = keyNode(i) else { continue }
             let text = slice(key.text)
             var earlier: Int?
             if count > 16 {
-                if let j = seen[text] { earlier = j } else { seen[text] = i }
+                if let j = seen[text] {
+                    if let other = keyNode(j), sameResolvedKey(other, key) {
+                        earlier = j
+                    } else if let k = otherKind[text] {
+                        earlier = k
+                    } else {
+                        otherKind[text] = i
+                    }
+                } else {
+                    seen[text] = i
+                }
             } else {
                 for j in 0..<i {
-                    if let other = keyNode(j), slice(other.text) == text { earlier = j; break }
+                    if let other = keyNode(j), slice(other.text) == text, sameResolvedKey(other, key) { earlier = j; break }
                 }
             }
-            guard let j = earlier, let other = keyNode(j),
-                  sameResolvedKey(other, key) else { continue }
+            guard let j = earlier, let other = keyNode(j) else { continue }
             duplicateKeys.append(DuplicateKey(
                 key: String(decoding: text, as: UTF8.self),
                 first: location(mark(other, start: true), mark(other, start: false)),

@@ -39,6 +39,7 @@ public enum InputDiscovery {
     private static func walk(_ root: String, into result: inout Result) {
         var pending = [root]
         var files: [String] = []
+        let firstNotice = result.notices.count
         while let directory = pending.popLast() {
             guard let handle = opendir(directory) else {
                 result.notices.append(skipped(directory, "directory cannot be read: \(String(cString: strerror(errno)))"))
@@ -75,6 +76,8 @@ public enum InputDiscovery {
             }
         }
         result.sources.append(contentsOf: files.sorted().map { .file($0) })
+        // Directory order depends on the file system; report in path order.
+        result.notices[firstNotice...].sort()
     }
 
     static func isManifest(_ name: String) -> Bool {

@@ -34,7 +34,9 @@ public struct ResourceExtractor {
         switch document.kind(root) {
         case .scalar:
             if document.value(root) == .null {
-                skip("empty document", at: document.location(root))
+                // An empty document's null sits at the token that ends it, often
+                // the next document's `---`: point at the document itself instead.
+                skip("empty document", at: document.location(forSpan: document.span))
             } else {
                 skip("document is a scalar, not a Kubernetes object", at: document.location(root))
             }

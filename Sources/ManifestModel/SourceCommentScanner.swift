@@ -43,6 +43,9 @@ struct SourceCommentScanner {
         var position = 0
         if offset == 0, chunk.count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
             position = 3
+            // libyaml does not count the byte-order mark as a column: start one
+            // column early so that the mark's lead byte brings the count to 1.
+            recent.startColumn = 0
         }
         while position < chunk.count {
             if atLineStart {
