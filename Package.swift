@@ -21,9 +21,9 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "ManifestModel", dependencies: ["CYaml"]),
-        .target(name: "LayerContract", dependencies: ["ManifestModel"]),
         .target(name: "ValuesAnchors", dependencies: ["ManifestModel"]),
-        .target(name: "Reporting", dependencies: ["LayerContract", "ManifestModel"]),
+        .target(name: "LayerContract", dependencies: ["ManifestModel", "ValuesAnchors"]),
+        .target(name: "Reporting", dependencies: ["LayerContract", "ValuesAnchors", "ManifestModel"]),
         .executableTarget(
             name: "render-check",
             dependencies: [

@@ -49,6 +49,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import re
 import os
 import subprocess
 import sys
@@ -383,7 +384,14 @@ def _anchor_leaf(anchor: Any) -> str | None:
         anchor = anchor.get("anchor") or anchor.get("key") or anchor.get("path")
     if not isinstance(anchor, str) or not anchor:
         return None
-    return anchor[len("values.") :] if anchor.startswith("values.") else anchor
+    anchor = anchor[len("values.") :] if anchor.startswith("values.") else anchor
+    # render-check writes a key that holds a dot as ["a.b"]; the ground truth joins keys with dots.
+    return re.sub(r'\["((?:[^"\\]|\\.)*)"\]', lambda m: "." + m.group(1).replace('\\"', '"'), anchor).lstrip(".")
+
+
+def _covers(anchor: str, leaves: Any) -> bool:
+    """An anchor names a leaf itself, or the subtree (map or list) that holds it."""
+    return any(leaf == anchor or leaf.startswith(anchor + ".") or leaf.startswith(anchor + "[") for leaf in leaves)
 
 
 @dataclass
@@ -499,12 +507,12 @@ def measure(truth: GroundTruth, blame: dict[LeafKey, BlameLeaf]) -> dict[str, An
     for key, leaf in blame.items():
         if leaf.owner_leaf is None or key not in baseline:
             continue
-        if leaf.owner_leaf not in perturbed:
+        if not _covers(leaf.owner_leaf, perturbed):
             unmeasured[leaf.owner_leaf] = unmeasured.get(leaf.owner_leaf, 0) + 1
             continue
         attributed += 1
         driving = drivers.get(key, {})
-        if leaf.owner_leaf in driving:
+        if _covers(leaf.owner_leaf, driving):
             correct += 1
         else:
             false_attributions.append(
@@ -521,9 +529,9 @@ def measure(truth: GroundTruth, blame: dict[LeafKey, BlameLeaf]) -> dict[str, An
     misses = []
     for key, driving in sorted(value_driven.items(), key=lambda item: key_text(item[0])):
         leaf = blame.get(key)
-        if leaf is not None and leaf.owner_leaf in driving:
+        if leaf is not None and leaf.owner_leaf is not None and _covers(leaf.owner_leaf, driving):
             hits += 1
-        elif leaf is not None and any(c in driving for c in leaf.controlled_by):
+        elif leaf is not None and any(_covers(c, driving) for c in leaf.controlled_by):
             hits += 1
             via_controlled += 1
         else:

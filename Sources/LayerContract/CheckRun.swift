@@ -11,6 +11,8 @@ public struct CheckRun: Sendable {
     public var options = DriftChecker.Options()
     public var today: CalendarDate
     public var limits = ParseLimits.default
+    /// The chart behind the rendered inputs: ownership and the values-anchor checks.
+    public var chart: ChartContext?
 
     public init(contractPath: String, allowlistPath: String?, today: CalendarDate) {
         self.contractPath = contractPath
@@ -22,26 +24,40 @@ public struct CheckRun: Sendable {
     /// read at all throws; faults in the manifests end up in the triage.
     public func run() throws(LayerContractError) -> Triage {
         let contract = try Contract.load(contractPath)
+        let loadedChart = try chart?.load(limits: limits)
         let allowlist = try allowlistPath.map { path throws(LayerContractError) in try Allowlist.load(path, today: today) }
             ?? .empty
         var resources: [CheckedResource] = []
         var notices: [ManifestNotice] = []
         var errors: [YAMLError] = []
         var inputCount = 0
+        var renderedPaths = RenderedPathIndex()
         for (paths, origin) in [(rendered, InputOrigin.rendered), (stack, .stack), (live, .live)] {
             let discovery = InputDiscovery.discover(paths)
             notices.append(contentsOf: discovery.notices)
             errors.append(contentsOf: discovery.errors)
             for source in discovery.sources {
                 inputCount += 1
-                let facts = ManifestReader.read(source, limits: limits)
+                let keepPaths = loadedChart != nil && origin == .rendered
+                let facts = ManifestReader.read(source, limits: limits) { document in
+                    if keepPaths { renderedPaths.add(document, origin: origin) }
+                }
                 resources.append(contentsOf: facts.resources.map { CheckedResource($0, origin: origin) })
                 notices.append(contentsOf: facts.notices)
                 if let error = facts.error { errors.append(error) }
             }
         }
-        let findings = DriftChecker(contract: contract, options: options).check(resources)
+        // With only a chart and nothing rendered, there is nothing to compare
+        // resources with: every contract Service would read as missing.
+        let hasManifests = inputCount > 0
+        var findings = hasManifests ? DriftChecker(contract: contract, options: options).check(resources) : []
+        if let loadedChart {
+            findings = AnchorChecker(contract: contract, chart: loadedChart, components: options.components)
+                .check(after: findings)
+            findings = Ownership(chart: loadedChart).assignOwners(findings, index: renderedPaths)
+        }
         return Triage(contract: contract, findings: findings, allowlist: allowlist, notices: notices,
-                      inputErrors: errors, resourceCount: resources.count, inputCount: inputCount)
+                      inputErrors: errors, resourceCount: resources.count, inputCount: inputCount,
+                      reportsStaleExceptions: hasManifests)
     }
 }

@@ -41,12 +41,19 @@ public struct DriftChecker: Sendable {
     private func checkService(_ service: Contract.Service, index: ResourceIndex, into findings: inout FindingSet) {
         let component = service.component.value
         guard let found = index.service(named: service.serviceName.value), let spec = found.resource.service else {
-            findings.add(Finding(
+            // A Service that selects the component's pods under another name is
+            // most likely the one that was renamed.
+            let pairs = service.selector.map { ($0.key.value, $0.value.value) }
+            let renamed = index.services.first { $0.resource.service?.selector?.contains(all: pairs) ?? false }
+            var finding = Finding(
                 diffKey: "service.\(component).missing", family: .serviceMissing, component: component,
                 expected: .string(service.serviceName.value), actual: .null,
-                message: "no Service named \(service.serviceName.value) (services.\(component).service_name)",
+                message: "no Service named \(service.serviceName.value) (services.\(component).service_name)"
+                    + (renamed.map { "; Service \($0.resource.nameValue) selects its pods" } ?? ""),
                 location: service.serviceName.location,
-                owner: Owner(layer: .contract, location: service.serviceName.location)))
+                owner: Owner(layer: .contract, location: service.serviceName.location))
+            finding.related = renamed?.resource.name?.location
+            findings.add(finding)
             return
         }
         checkPorts(component, found, spec, into: &findings)

@@ -105,6 +105,9 @@ public struct Finding: Sendable, Hashable {
     public var location: SourceLocation
     public var owner: Owner
     public var resource: ResourceIdentity?
+    /// A rendered place the finding is about when its location is elsewhere:
+    /// for a missing Service, the name of the chart's Service that was rendered.
+    public var related: SourceLocation?
 
     public init(diffKey: String, family: CheckFamily, component: String?, expected: ReportValue, actual: ReportValue,
                 message: String, location: SourceLocation, owner: Owner, resource: ResourceIdentity? = nil) {

@@ -17,14 +17,16 @@ struct ResourceIndex {
     }
 
     private var servicesByName: [String: CheckedResource] = [:]
+    private(set) var services: [CheckedResource] = []
     private(set) var workloads: [Workload] = []
 
     init(_ resources: [CheckedResource]) {
         var deployments: [String: WorkloadSpec] = [:]
         for checked in resources {
             let resource = checked.resource
-            if resource.service != nil, servicesByName[resource.nameValue] == nil {
-                servicesByName[resource.nameValue] = checked
+            if resource.service != nil {
+                services.append(checked)
+                if servicesByName[resource.nameValue] == nil { servicesByName[resource.nameValue] = checked }
             }
             if resource.kind.value == "Deployment", let workload = resource.workload {
                 deployments[Self.scopedName(resource.namespace?.value, resource.nameValue)] = workload

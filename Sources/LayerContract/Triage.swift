@@ -20,7 +20,8 @@ public struct Triage: Sendable {
     public var inputCount: Int
 
     public init(contract: Contract, findings: [Finding], allowlist: Allowlist, notices: [ManifestNotice] = [],
-                inputErrors: [YAMLError] = [], resourceCount: Int = 0, inputCount: Int = 0) {
+                inputErrors: [YAMLError] = [], resourceCount: Int = 0, inputCount: Int = 0,
+                reportsStaleExceptions: Bool = true) {
         contractVersion = contract.contractVersion.value
         contractFile = contract.file
         active = []
@@ -38,7 +39,7 @@ public struct Triage: Sendable {
         suppressed.sort { ($0.finding.diffKey, $0.exceptionID) < ($1.finding.diffKey, $1.exceptionID) }
         allowlistErrors = allowlist.errors.sorted()
         var warnings = allowlist.warnings
-        for exception in allowlist.exceptions where !used.contains(exception.id.value)
+        for exception in allowlist.exceptions where reportsStaleExceptions && !used.contains(exception.id.value)
             && !findings.contains(where: { exception.matches($0.diffKey) }) {
             warnings.append(Allowlist.Problem(
                 text: "\(exception.id.value): stale: `\(exception.diffKey.value)` matches no current finding; remove it",

@@ -12,12 +12,16 @@ public enum ManifestReader {
         public var error: YAMLError?
     }
 
-    public static func read(_ source: InputSource, limits: ParseLimits = .default) -> InputFacts {
+    /// `visit` sees each document before its tree is dropped, for callers
+    /// that keep more than the resource facts (ownership, blame).
+    public static func read(_ source: InputSource, limits: ParseLimits = .default,
+                            visit: ((YAMLDocument) -> Void)? = nil) -> InputFacts {
         var facts = InputFacts(name: source.displayName)
         do {
             let parser = try YAMLStreamParser(source, limits: limits)
             while let document = try parser.nextDocument() {
                 facts.documents += 1
+                visit?(document)
                 let extracted = ResourceExtractor.resources(in: document)
                 facts.resources.append(contentsOf: extracted.resources)
                 facts.notices.append(contentsOf: extracted.notices)

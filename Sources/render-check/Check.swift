@@ -16,6 +16,7 @@ extension RenderCheck {
                 """)
 
         @OptionGroup var selection: CheckSelection
+        @OptionGroup var chart: ChartOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var limits: LimitOptions
 
@@ -24,13 +25,15 @@ extension RenderCheck {
 
         func run() throws {
             let environment = RunEnvironment.current()
-            let plan = try selection.plan(inputs: inputs, environment: environment)
+            let chartGiven = chart.chart != nil
+            let plan = try selection.plan(inputs: inputs, environment: environment, allowNoInputs: chartGiven)
             var run = CheckRun(contractPath: plan.contract, allowlistPath: plan.allowlist, today: plan.today)
             run.rendered = plan.rendered
             run.stack = plan.stack
             run.live = plan.live
             run.options = DriftChecker.Options(components: plan.components, releaseNamespace: plan.namespace)
             run.limits = limits.parseLimits
+            run.chart = chart.context(configuration: plan.configuration, namespace: plan.namespace)
             let triage: Triage
             do {
                 triage = try run.run()

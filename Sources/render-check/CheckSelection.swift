@@ -41,6 +41,7 @@ struct CheckSelection: ParsableArguments {
         var namespace: String?
         var today: CalendarDate
         var output: String?
+        var configuration: ProjectConfiguration?
     }
 
     func validate() throws {
@@ -49,7 +50,7 @@ struct CheckSelection: ParsableArguments {
         }
     }
 
-    func plan(inputs: [String], environment: RunEnvironment) throws -> Plan {
+    func plan(inputs: [String], environment: RunEnvironment, allowNoInputs: Bool = false) throws -> Plan {
         var configuration: ProjectConfiguration?
         if !noConfig, let path = config ?? ProjectConfiguration.find(workingDirectory: environment.workingDirectory) {
             do {
@@ -68,11 +69,11 @@ struct CheckSelection: ParsableArguments {
                                              "configs/policy/layer-live-diff-allowlist.json")
         let allowlistPath = allowlist ?? configuration?.allowlist
             ?? (FilePath.exists(defaultAllowlist) ? defaultAllowlist : nil)
-        let useConfigInputs = inputs.isEmpty && stack.isEmpty && live.isEmpty
+        let useConfigInputs = inputs.isEmpty && stack.isEmpty && live.isEmpty && !allowNoInputs
         let rendered = useConfigInputs ? configuration?.inputs ?? [] : inputs
         let stackPaths = useConfigInputs ? configuration?.stack ?? [] : stack
         let livePaths = useConfigInputs ? configuration?.live ?? [] : live
-        guard !(rendered.isEmpty && stackPaths.isEmpty && livePaths.isEmpty) else {
+        guard allowNoInputs || !(rendered.isEmpty && stackPaths.isEmpty && livePaths.isEmpty) else {
             Console.error("render-check: error: nothing to check: give rendered manifests (files, directories or -), --stack or --live, or list them in .render-check.yaml")
             throw ExitCode(2)
         }
@@ -81,6 +82,6 @@ struct CheckSelection: ParsableArguments {
                     live: livePaths, components: components.isEmpty ? nil : Set(components),
                     namespace: namespace ?? configuration?.namespace,
                     today: today.flatMap(CalendarDate.init) ?? environment.today,
-                    output: configuration?.output)
+                    output: configuration?.output, configuration: configuration)
     }
 }

@@ -1,0 +1,39 @@
+import ManifestModel
+import ValuesAnchors
+
+/// A chart as `--chart` names it, with the values overlays and `--set`s in
+/// Helm's order, the release and namespace it renders with, loaded once:
+/// its files, its merged values and the ownership index over both.
+public struct ChartContext: Sendable {
+    public var directory: String
+    public var valueFiles: [String]
+    public var set: [String]
+    public var release: String?
+    public var namespace: String?
+
+    public init(directory: String, valueFiles: [String] = [], set: [String] = [], release: String? = nil, namespace: String? = nil) {
+        self.directory = directory
+        self.valueFiles = valueFiles
+        self.set = set
+        self.release = release
+        self.namespace = namespace
+    }
+
+    public func load(limits: ParseLimits = .default) throws(LayerContractError) -> LoadedChart {
+        do {
+            let files = try ChartFiles.load(directory)
+            let values = try ValuesLoader(limits: limits).load(chart: directory, valueFiles: valueFiles, set: set)
+            return LoadedChart(context: self, files: files, values: values,
+                               ownership: ChartOwnership(chart: files, values: values.values))
+        } catch {
+            throw LayerContractError(error.problem, at: error.location)
+        }
+    }
+}
+
+public struct LoadedChart: Sendable {
+    public var context: ChartContext
+    public var files: ChartFiles
+    public var values: ValuesLoader.Result
+    public var ownership: ChartOwnership
+}

@@ -1,0 +1,74 @@
+import ManifestModel
+import ValuesAnchors
+
+/// Where each rendered node sits and what it is, kept per document while it
+/// is read so that findings, computed later across documents, can be traced
+/// back to the template and values that wrote them.
+public struct RenderedPathIndex: Sendable {
+    public struct Entry: Sendable {
+        public var source: String?
+        public var path: [RenderedSegment]
+        public var value: String?
+        public var origin: InputOrigin
+    }
+
+    private var entries: [SourceLocation: Entry] = [:]
+
+    public init() {}
+
+    /// Records every node of a document, keyed by where it starts.
+    public mutating func add(_ document: YAMLDocument, origin: InputOrigin) {
+        for leaf in document.leaves() {
+            let value = leaf.isScalar ? document.text(document.resolved(leaf.node)) : nil
+            entries[Self.key(leaf.location)] = Entry(source: document.source?.value, path: leaf.path, value: value, origin: origin)
+        }
+    }
+
+    public func entry(at location: SourceLocation) -> Entry? {
+        entries[Self.key(location)]
+    }
+
+    private static func key(_ location: SourceLocation) -> SourceLocation {
+        SourceLocation(file: location.file, line: location.line, column: location.column)
+    }
+}
+
+/// Turns provenance from the chart into the owners findings and blame report.
+public struct Ownership: Sendable {
+    public let chart: LoadedChart?
+
+    public init(chart: LoadedChart?) {
+        self.chart = chart
+    }
+
+    /// The owner of the node at `location`, described by `entry`.
+    public func owner(of entry: RenderedPathIndex.Entry, at location: SourceLocation) -> Owner {
+        if entry.origin == .rendered, let chart, let source = entry.source,
+           let provenance = chart.ownership.provenance(source: source, path: entry.path, value: entry.value) {
+            return Self.owner(provenance)
+        }
+        return Owner(layer: entry.origin.ownerLayer, location: location)
+    }
+
+    static func owner(_ provenance: Provenance) -> Owner {
+        Owner(layer: provenance.layer == .values ? .values : .chartTemplates,
+              anchor: provenance.anchor?.anchor, location: provenance.location, template: provenance.template,
+              via: provenance.via, controlledBy: provenance.controlledBy.map(\.anchor))
+    }
+
+    /// Gives every finding located in rendered output the owner its
+    /// provenance names; a missing Service is owned where the chart named
+    /// the Service it did render.
+    public func assignOwners(_ findings: [Finding], index: RenderedPathIndex) -> [Finding] {
+        guard chart != nil else { return findings }
+        return findings.map { finding in
+            var finding = finding
+            let place = finding.related ?? finding.location
+            if let entry = index.entry(at: place), entry.origin == .rendered {
+                let owner = owner(of: entry, at: place)
+                if owner.layer != .rendered { finding.owner = owner }
+            }
+            return finding
+        }
+    }
+}

@@ -1,0 +1,258 @@
+import ManifestModel
+
+/// Who owns a rendered value: a values key (and the file and line that won
+/// the merge), or a template line; the helper chain it came through; and the
+/// values keys that would change it although they did not supply it.
+public struct Provenance: Sendable, Hashable {
+    public enum Layer: String, Sendable, Hashable {
+        case values
+        case chartTemplates = "chart-templates"
+    }
+
+    public var layer: Layer
+    public var anchor: ValuesPath?
+    /// The values key in the file that won the merge, or the template line.
+    public var location: SourceLocation?
+    /// The template or helper line that wrote the value.
+    public var template: SourceLocation?
+    public var via: String?
+    public var controlledBy: [ValuesPath]
+}
+
+/// Answers "who owns this rendered value" for one chart: its template index
+/// and its merged values.
+public struct ChartOwnership: Sendable {
+    public let chart: ChartFiles
+    public let index: TemplateIndex
+    public let values: ValuesNode
+    static let maxControlledBy = 4
+    static let maxCandidates = 4096
+
+    public init(chart: ChartFiles, values: ValuesNode) {
+        self.chart = chart
+        self.values = values
+        self.index = TemplateIndex(files: chart.templates.map { ($0.chartPath, $0.displayPath, $0.text) })
+    }
+
+    /// The owner of the value at `path` in a document rendered from the
+    /// template `source` names, or nil when the source is not this chart's.
+    /// `value` is the scalar's text (nil for a collection).
+    public func provenance(source: String, path: [RenderedSegment], value: String?) -> Provenance? {
+        guard let chartPath = chart.chartPath(forSource: source), let sites = index.sites[chartPath] else { return nil }
+        var best: (score: Int, provenance: Provenance)?
+        // A line that names the key literally beats one that computes a key.
+        let candidates = sites.filter { Self.matches($0.keyPath, path) }
+        let literal = candidates.filter { !$0.keyPath.contains(.anyKey) }
+        for site in literal.isEmpty ? candidates : literal {
+            let evaluated = evaluate(site, path: path, value: value)
+            if best == nil || evaluated.score > best!.score { best = evaluated }
+        }
+        if let best, best.score > 0 { return best.provenance }
+        // A value below a subtree that toYaml inserted whole.
+        for site in sites.reversed() {
+            guard let pattern = site.subtree, site.keyPath.count < path.count,
+                  Self.matches(site.keyPath, Array(path.prefix(site.keyPath.count))) else { continue }
+            let remainder = Array(path.dropFirst(site.keyPath.count))
+            for (base, node) in resolve(pattern, hints: path) {
+                guard let (full, found) = Self.descend(node, from: base, along: remainder[...], value: value) else { continue }
+                return Provenance(layer: .values, anchor: full, location: values.keyLocation(at: full) ?? found.origin,
+                                  template: site.template, via: site.via.first, controlledBy: [])
+            }
+        }
+        if let best { return best.provenance }
+        // Nothing writes this exact key: the nearest enclosing line owns it.
+        let ancestor = sites.filter { $0.keyPath.count < path.count && Self.matches($0.keyPath, Array(path.prefix($0.keyPath.count))) }
+            .max { $0.keyPath.count < $1.keyPath.count }
+        guard let ancestor else { return nil }
+        return Provenance(layer: .chartTemplates, anchor: nil, location: ancestor.template, template: ancestor.template,
+                          via: ancestor.via.first, controlledBy: [])
+    }
+
+    // MARK: - One site
+
+    private func evaluate(_ site: TemplateSite, path: [RenderedSegment], value: String?) -> (score: Int, provenance: Provenance) {
+        var exact: [(ValuesPath, ValuesNode, Int)] = []
+        var partial: [(ValuesPath, ValuesNode, Int)] = []
+        var subtrees: [(ValuesPath, ValuesNode)] = []
+        var templated: [(ValuesPath, ValuesNode)] = []
+        var keyed: [(ValuesPath, SourceLocation)] = []
+        var knobs: [ValuesPath] = []
+        for contribution in site.contributions where contribution.role != .condition {
+            switch contribution.reference {
+            case .values(let pattern):
+                for (candidate, node) in resolve(pattern, hints: path) {
+                    knobs.append(candidate)
+                    guard let value else { continue }
+                    if case .scalar = node.content {
+                        let text = Self.text(node)
+                        let score = hintScore(candidate, path)
+                        if text == value {
+                            exact.append((candidate, node, score))
+                        } else if text.count >= 2, value.contains(text) {
+                            // The longer the text found in the value, the likelier it is the source.
+                            partial.append((candidate, node, score + 4 * text.count))
+                        } else if text.contains("{{") {
+                            templated.append((candidate, node))
+                        }
+                    } else if contribution.isSubtree {
+                        subtrees.append((candidate, node))
+                    }
+                }
+            case .valuesKey(let pattern):
+                // A name taken from a map's key: the map owns it, at that key's line.
+                for (candidate, _) in resolve(pattern, hints: path) {
+                    if case .key(let key)? = candidate.last, key == value, let parent = candidate.parent,
+                       let map = values.node(at: parent) {
+                        keyed.append((candidate, values.keyLocation(at: candidate) ?? map.origin))
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        for condition in site.conditions + site.contributions.filter({ $0.role == .condition }) {
+            // A boolean switch removes the whole object; it is no knob for this value.
+            if case .values(let pattern) = condition.reference {
+                knobs += resolve(pattern, hints: path).filter { if case .scalar(.bool) = $0.1.content { false } else { true } }.map(\.0)
+            }
+        }
+        let via = site.via.first
+        func controlled(except anchor: ValuesPath?) -> [ValuesPath] {
+            var seen = Set<ValuesPath>()
+            return knobs.filter { $0 != anchor && seen.insert($0).inserted }.prefix(Self.maxControlledBy).map { $0 }
+        }
+        if let match = (exact.max { $0.2 < $1.2 }) ?? (partial.max { $0.2 < $1.2 }) {
+            let score = exact.isEmpty ? 2 : 3
+            return (score, Provenance(layer: .values, anchor: match.0, location: values.keyLocation(at: match.0) ?? match.1.origin,
+                                      template: site.template, via: via, controlledBy: controlled(except: match.0)))
+        }
+        if let key = keyed.first {
+            // A name taken from a map's key: the template writes it, and renaming
+            // the key (not changing any value) is the knob.
+            return (3, Provenance(layer: .chartTemplates, anchor: nil, location: site.template, template: site.template,
+                                  via: via, controlledBy: [key.0] + controlled(except: key.0).prefix(Self.maxControlledBy - 1)))
+        }
+        if let source = templated.first, templated.count == 1 {
+            // A values string rendered through `tpl`: the string is the template.
+            return (2, Provenance(layer: .values, anchor: source.0, location: values.keyLocation(at: source.0) ?? source.1.origin,
+                                  template: site.template, via: via, controlledBy: controlled(except: source.0)))
+        }
+        if let subtree = subtrees.first {
+            return (1, Provenance(layer: .values, anchor: subtree.0, location: values.keyLocation(at: subtree.0) ?? subtree.1.origin,
+                                  template: site.template, via: via, controlledBy: controlled(except: subtree.0)))
+        }
+        // A line that writes another literal did not write this value.
+        let score: Int
+        if let literal = site.literal, let value {
+            score = literal == value ? 2 : 0
+        } else {
+            score = site.contributions.isEmpty && site.subtree == nil ? 1 : 0
+        }
+        return (score,
+                Provenance(layer: .chartTemplates, anchor: nil, location: site.template, template: site.template,
+                           via: via, controlledBy: controlled(except: nil)))
+    }
+
+    /// How well a concrete values path fits the rendered path: the keys and
+    /// indexes a `range` chose should be the item the rendered path names.
+    private func hintScore(_ candidate: ValuesPath, _ path: [RenderedSegment]) -> Int {
+        var names = Set<String>()
+        var indexes: [Int] = []
+        for segment in path {
+            if case .item(let index, let name) = segment {
+                if let name { names.insert(name) }
+                indexes.append(index)
+            }
+        }
+        var score = 0
+        for segment in candidate.segments {
+            switch segment {
+            case .key(let key): if names.contains(key) { score += 2 }
+            case .index(let index): if indexes.contains(index) { score += 1 }
+            }
+        }
+        if let parent = candidate.parent, let name = values.node(at: parent)?["name"].map(Self.text), names.contains(name) {
+            score += 2
+        }
+        return score
+    }
+
+    // MARK: - Values
+
+    /// Follows a rendered path below a values node. A sequence item is the
+    /// element with the same `name`, else the same index, else any element
+    /// that holds the value (inserted lists may follow literal items).
+    static func descend(_ node: ValuesNode, from base: ValuesPath, along path: ArraySlice<RenderedSegment>,
+                        value: String?) -> (ValuesPath, ValuesNode)? {
+        guard let segment = path.first else {
+            return value == nil || text(node) == value ? (base, node) : nil
+        }
+        let rest = path.dropFirst()
+        switch segment {
+        case .key(let key):
+            guard let child = node[key] else { return nil }
+            return descend(child, from: base.appending(key: key), along: rest, value: value)
+        case .item(let index, let name):
+            guard let items = node.items else { return nil }
+            var order: [Int] = []
+            if let name, let named = items.firstIndex(where: { $0["name"].map(text) == name }) { order.append(named) }
+            if items.indices.contains(index) { order.append(index) }
+            order += items.indices
+            var tried = Set<Int>()
+            for candidate in order where tried.insert(candidate).inserted {
+                if let found = descend(items[candidate], from: base.appending(index: candidate), along: rest, value: value) {
+                    return found
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Concrete values paths a pattern reaches in the merged values.
+    func resolve(_ pattern: [PatternSegment], hints: [RenderedSegment]) -> [(ValuesPath, ValuesNode)] {
+        var frontier: [(ValuesPath, ValuesNode)] = [(.root, values)]
+        for segment in pattern {
+            var next: [(ValuesPath, ValuesNode)] = []
+            for (path, node) in frontier {
+                switch segment {
+                case .key(let key):
+                    if let child = node[key] { next.append((path.appending(key: key), child)) }
+                case .any:
+                    switch node.content {
+                    case .map(let entries):
+                        for entry in entries { next.append((path.appending(key: entry.key), entry.node)) }
+                    case .list(let items):
+                        for (index, item) in items.enumerated() { next.append((path.appending(index: index), item)) }
+                    case .scalar:
+                        break
+                    }
+                }
+                if next.count > Self.maxCandidates { break }
+            }
+            frontier = next
+        }
+        return frontier
+    }
+
+    static func text(_ node: ValuesNode) -> String {
+        guard case .scalar(let value) = node.content else { return "" }
+        switch value {
+        case .null: return ""
+        case .float(let number) where number == number.rounded() && abs(number) < 1e15: return String(Int64(number))
+        default: return value.description
+        }
+    }
+
+    static func matches(_ keyPath: [SiteSegment], _ path: [RenderedSegment]) -> Bool {
+        guard keyPath.count == path.count else { return false }
+        for (site, rendered) in zip(keyPath, path) {
+            switch (site, rendered) {
+            case (.key(let a), .key(let b)): if a != b { return false }
+            case (.anyKey, .key): continue
+            case (.item, .item): continue
+            default: return false
+            }
+        }
+        return true
+    }
+}

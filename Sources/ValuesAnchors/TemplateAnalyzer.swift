@@ -1,0 +1,343 @@
+import ManifestModel
+
+/// Walks template lines once, keeping the YAML key path from indentation and
+/// the scope from `with`, `range`, `if` and variable bindings, and records a
+/// `TemplateSite` for every line that writes something.
+struct TemplateAnalyzer {
+    static let maxHelperDepth = 12
+
+    let helpers: [String: TemplateIndex.HelperDefinition]
+    private(set) var reads: Set<[PatternSegment]> = []
+    private var summaries: [String: [Contribution]] = [:]
+
+    init(helpers: [String: TemplateIndex.HelperDefinition]) {
+        self.helpers = helpers
+    }
+
+    private struct Frame {
+        enum Kind { case define, control }
+        var kind: Kind
+        var saved: TemplateExpression.Scope
+        var conditionCount: Int
+    }
+
+    private struct KeyEntry {
+        var indent: Int
+        var segment: SiteSegment
+    }
+
+    mutating func analyze(_ lines: ArraySlice<TemplateLexer.Line>, file: String, context: ValueReference,
+                          basePath: [SiteSegment], via: [String], depth: Int, skipDefinitions: Bool) -> [TemplateSite] {
+        var sites: [TemplateSite] = []
+        var scope = TemplateExpression.Scope(dot: context, variables: [:])
+        var frames: [Frame] = []
+        var conditions: [Contribution] = []
+        var keys: [KeyEntry] = []
+        var skippedDefinitionDepth = 0
+        var enteredHelper = skipDefinitions
+        var blockScalar: (indent: Int, site: Int)?
+
+        func currentPath() -> [SiteSegment] { basePath + keys.map(\.segment) }
+
+        for line in lines {
+            let shape = LineShape(line.masked)
+            var lineContributions: [Contribution] = []
+            var insertions: [(indentation: TemplateExpression.Indentation?, result: TemplateExpression.Result, column: Int)] = []
+
+            for action in line.actions {
+                let tokens = TemplateToken.tokenize(action.text)
+                if case .identifier(let keyword)? = tokens.first {
+                    if skippedDefinitionDepth > 0 {
+                        switch keyword {
+                        case "define", "block", "if", "with", "range": skippedDefinitionDepth += 1
+                        case "end": skippedDefinitionDepth -= 1
+                        default: break
+                        }
+                        continue
+                    }
+                    switch keyword {
+                    case "define", "block":
+                        if enteredHelper { skippedDefinitionDepth = 1 } else {
+                            enteredHelper = true
+                            frames.append(Frame(kind: .define, saved: scope, conditionCount: conditions.count))
+                        }
+                        continue
+                    case "if", "with", "range":
+                        frames.append(Frame(kind: .control, saved: scope, conditionCount: conditions.count))
+                        openBlock(keyword, tokens.dropFirst(), scope: &scope, conditions: &conditions)
+                        continue
+                    case "else":
+                        if let frame = frames.last {
+                            scope.dot = frame.saved.dot
+                            if tokens.count > 1, case .identifier(let next) = tokens[1], next == "if" || next == "with" {
+                                openBlock(next, tokens.dropFirst(2), scope: &scope, conditions: &conditions)
+                            }
+                        }
+                        continue
+                    case "end":
+                        if let frame = frames.popLast() {
+                            scope = frame.saved
+                            conditions.removeSubrange(frame.conditionCount...)
+                        }
+                        continue
+                    default:
+                        break
+                    }
+                }
+                if skippedDefinitionDepth > 0 { continue }
+                // Variable bindings: $x := pipeline
+                if tokens.count >= 2, case .variable(let name) = tokens[0], tokens[1] == .declare || tokens[1] == .assign {
+                    let result = TemplateExpression(scope: scope).evaluate(tokens.dropFirst(2))
+                    record(result.contributions)
+                    scope.variables[name] = bindingReference(result)
+                    continue
+                }
+                let result = TemplateExpression(scope: scope).evaluate(tokens[...])
+                record(result.contributions)
+                // An action inside the key (`UPSTREAM_{{ upper .name }}:`) names the key, not the value.
+                if let keyEnd = shape.keyEnd, action.column - 1 < keyEnd { continue }
+                let insertsSubtree = result.contributions.contains { $0.isSubtree }
+                if result.indentation != nil || (!shape.hasContent && (!result.helperCalls.isEmpty || insertsSubtree)) {
+                    insertions.append((result.indentation, result, action.column))
+                } else {
+                    lineContributions += flatten(result.contributions, depth: depth)
+                }
+            }
+            if skippedDefinitionDepth > 0 { continue }
+
+            // Inside a block scalar, everything a line writes belongs to the scalar.
+            if let block = blockScalar {
+                if shape.hasContent && shape.indent <= block.indent {
+                    blockScalar = nil
+                } else {
+                    sites[block.site].contributions += lineContributions
+                    for insertion in insertions {
+                        sites[block.site].contributions += flatten(insertion.result.contributions, depth: depth).map {
+                            var contribution = $0
+                            contribution.isSubtree = true
+                            return contribution
+                        }
+                    }
+                    continue
+                }
+            }
+
+            if !shape.hasContent, !lineContributions.isEmpty {
+                // Text written by an action alone on its line: a helper's scalar
+                // output, or raw text at the current key.
+                sites.append(TemplateSite(keyPath: currentPath(),
+                                          template: SourceLocation(file: file, line: line.number, column: shape.indent + 1),
+                                          via: via, contributions: lineContributions, conditions: conditions,
+                                          subtree: nil, isBlockScalar: false))
+            }
+            if shape.hasContent {
+                for dash in shape.dashes {
+                    while let top = keys.last, top.indent > dash || (top.indent == dash && top.segment == .item) {
+                        keys.removeLast()
+                    }
+                    keys.append(KeyEntry(indent: dash, segment: .item))
+                }
+                if let key = shape.key {
+                    while let top = keys.last, top.indent >= key.column { keys.removeLast() }
+                    keys.append(KeyEntry(indent: key.column, segment: key.segment))
+                }
+                let column = (shape.key?.column ?? shape.dashes.last.map { $0 + 2 } ?? shape.indent) + 1
+                var site = TemplateSite(keyPath: currentPath(), template: SourceLocation(file: file, line: line.number, column: column),
+                                        via: via, contributions: lineContributions, conditions: conditions,
+                                        subtree: nil, isBlockScalar: shape.isBlockScalarHeader)
+                site.literal = shape.literal
+                if shape.key != nil || !shape.dashes.isEmpty || !lineContributions.isEmpty {
+                    sites.append(site)
+                    if shape.isBlockScalarHeader, let key = shape.key { blockScalar = (key.column, sites.count - 1) }
+                }
+            }
+
+            for insertion in insertions {
+                let indent: Int
+                switch insertion.indentation {
+                case .newline(let count)?: indent = count
+                case .inline(let count)?: indent = shape.indent + count
+                case nil: indent = shape.hasContent ? (shape.key?.column ?? shape.indent) + 2 : insertion.column - 1
+                }
+                // On a `key:` line, inserted text becomes the key's children.
+                var path: [SiteSegment]
+                if shape.hasContent {
+                    path = currentPath()
+                } else {
+                    path = basePath + keys.filter { $0.indent < indent }.map(\.segment)
+                }
+                if !shape.hasContent, let last = keys.last, last.indent >= indent {
+                    path = basePath + keys.filter { $0.indent < indent }.map(\.segment)
+                }
+                for contribution in insertion.result.contributions {
+                    switch contribution.reference {
+                    case .helper(let name, let context) where contribution.role == .output:
+                        guard depth < Self.maxHelperDepth, let helper = helpers[name] else { continue }
+                        sites += analyze(helper.lines[...], file: helper.file, context: context, basePath: path,
+                                         via: via + ["include \"\(name)\""], depth: depth + 1, skipDefinitions: false)
+                    case .values(let pattern) where contribution.role == .output:
+                        sites.append(TemplateSite(keyPath: path, template: SourceLocation(file: file, line: line.number, column: insertion.column),
+                                                  via: via, contributions: [contribution], conditions: conditions,
+                                                  subtree: pattern, isBlockScalar: false))
+                    default:
+                        continue
+                    }
+                }
+            }
+        }
+        return sites
+    }
+
+    private mutating func openBlock(_ keyword: String, _ tokens: ArraySlice<TemplateToken>,
+                                    scope: inout TemplateExpression.Scope, conditions: inout [Contribution]) {
+        var expression = tokens
+        var names: [String] = []
+        if keyword == "range", let declare = tokens.firstIndex(of: .declare) {
+            names = tokens[..<declare].compactMap { if case .variable(let name) = $0 { return name } else { return nil } }
+            expression = tokens[(declare + 1)...]
+        }
+        let result = TemplateExpression(scope: scope).evaluate(expression)
+        record(result.contributions)
+        conditions += flatten(result.contributions, depth: 0).map { Contribution(reference: $0.reference, role: .condition, isSubtree: false) }
+        switch keyword {
+        case "with":
+            scope.dot = result.primary
+        case "range":
+            let element: ValueReference
+            let key: ValueReference
+            if case .values(let path) = result.primary {
+                element = .values(path + [.any])
+                key = .valuesKey(path + [.any])
+            } else {
+                element = .unknown
+                key = .unknown
+            }
+            switch names.count {
+            case 0: scope.dot = element
+            case 1: scope.variables[names[0]] = element
+            default:
+                scope.variables[names[0]] = key
+                scope.variables[names[1]] = element
+            }
+        default:
+            break
+        }
+    }
+
+    /// What a variable stands for: the single reference when there is one.
+    private func bindingReference(_ result: TemplateExpression.Result) -> ValueReference {
+        result.primary
+    }
+
+    private mutating func record(_ contributions: [Contribution]) {
+        for contribution in contributions {
+            if case .values(let pattern) = contribution.reference { reads.insert(pattern) }
+            if case .valuesKey(let pattern) = contribution.reference { reads.insert(pattern) }
+            if case .helper(let name, let context) = contribution.reference { _ = summary(name, context: context, depth: 0) }
+        }
+    }
+
+    /// Replaces inline helper calls by what flows through the helper.
+    private mutating func flatten(_ contributions: [Contribution], depth: Int) -> [Contribution] {
+        var result: [Contribution] = []
+        for contribution in contributions {
+            if case .helper(let name, let context) = contribution.reference {
+                for inner in summary(name, context: context, depth: depth + 1) {
+                    var flattened = inner
+                    if contribution.role != .output, flattened.role == .output { flattened.role = contribution.role }
+                    result.append(flattened)
+                }
+            } else {
+                result.append(contribution)
+            }
+        }
+        return result
+    }
+
+    /// Everything that flows through a helper called with a context.
+    private mutating func summary(_ name: String, context: ValueReference, depth: Int) -> [Contribution] {
+        let cacheKey = "\(name)|\(context)"
+        if let cached = summaries[cacheKey] { return cached }
+        guard depth < Self.maxHelperDepth, let helper = helpers[name] else { return [] }
+        summaries[cacheKey] = []
+        let sites = analyze(helper.lines[...], file: helper.file, context: context, basePath: [],
+                            via: [], depth: depth + 1, skipDefinitions: false)
+        var contributions: [Contribution] = []
+        for site in sites {
+            contributions += site.contributions
+            contributions += site.conditions
+            if let subtree = site.subtree {
+                contributions.append(Contribution(reference: .values(subtree), role: .output, isSubtree: true))
+            }
+        }
+        var seen = Set<Contribution>()
+        contributions = contributions.filter { seen.insert($0).inserted }
+        summaries[cacheKey] = contributions
+        return contributions
+    }
+}
+
+/// The YAML shape of one template line once its actions are masked out.
+struct LineShape {
+    struct Key {
+        var column: Int
+        var segment: SiteSegment
+    }
+
+    var indent = 0
+    var hasContent = false
+    var dashes: [Int] = []
+    var key: Key?
+    /// Where the key's colon sits, so actions before it are known to build the key.
+    var keyEnd: Int?
+    /// The value written on the line when it has no action in it.
+    var literal: String?
+    var isBlockScalarHeader = false
+
+    init(_ masked: [Character]) {
+        var index = 0
+        while index < masked.count, masked[index] == " " { index += 1 }
+        indent = index
+        hasContent = masked[index...].contains { $0 != " " && $0 != "\t" && $0 != TemplateLexer.marker }
+        guard hasContent else { return }
+        if masked[index] == "#" { hasContent = false; return }
+        while index < masked.count, masked[index] == "-", index + 1 == masked.count || masked[index + 1] == " " {
+            dashes.append(index)
+            index += 1
+            while index < masked.count, masked[index] == " " { index += 1 }
+        }
+        guard index < masked.count else { return }
+        // The key ends at the first `: ` (or `:` at the end) outside quotes.
+        var cursor = index
+        var quote: Character?
+        while cursor < masked.count {
+            let character = masked[cursor]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                if cursor == index { quote = character }
+            } else if character == ":" && (cursor + 1 == masked.count || masked[cursor + 1] == " ") {
+                break
+            } else if character == "{" || character == "[" {
+                if cursor == index { return }
+            }
+            cursor += 1
+        }
+        guard cursor < masked.count else { return }
+        var text = String(masked[index..<cursor])
+        if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first {
+            text = String(text.dropFirst().dropLast())
+        }
+        key = Key(column: index, segment: text.contains(TemplateLexer.marker) ? .anyKey : .key(text))
+        keyEnd = cursor
+        let rest = masked[(cursor + 1)...].drop { $0 == " " }
+        if let first = rest.first, first == "|" || first == ">" { isBlockScalarHeader = true }
+        if !rest.isEmpty, !rest.contains(TemplateLexer.marker) {
+            var value = String(rest)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            literal = value
+        }
+    }
+}

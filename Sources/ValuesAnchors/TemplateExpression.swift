@@ -1,0 +1,219 @@
+/// Reads one action's pipeline into the references it uses. Only the
+/// functions that move values around matter; everything else passes its
+/// arguments through.
+struct TemplateExpression {
+    struct Result {
+        var contributions: [Contribution] = []
+        /// The value the pipeline evaluates to, when that is a single reference
+        /// (`with` and `range` rebind the dot to it).
+        var primary: ValueReference = .unknown
+        /// `nindent N` / `indent N`: where inserted YAML text starts.
+        var indentation: Indentation?
+        /// `include`/`template` calls, for helper expansion.
+        var helperCalls: [(name: String, context: ValueReference)] = []
+    }
+
+    enum Indentation: Equatable {
+        case newline(Int)
+        case inline(Int)
+    }
+
+    /// The bindings visible to an expression.
+    struct Scope {
+        var dot: ValueReference
+        var variables: [String: ValueReference]
+    }
+
+    static let conditionFunctions: Set<String> = [
+        "and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "empty", "hasKey", "contains", "hasPrefix",
+        "hasSuffix", "semverCompare", "kindIs", "typeIs", "regexMatch",
+    ]
+    /// Functions that return (part of) their first argument's collection.
+    static let collectionFunctions: Set<String> = [
+        "omit", "pick", "deepCopy", "mustDeepCopy", "merge", "mergeOverwrite", "mustMerge", "without", "compact",
+        "uniq", "sortAlpha", "reverse",
+    ]
+    static let subtreeFunctions: Set<String> = ["toYaml", "toJson", "toPrettyJson", "toRawJson", "mustToYaml", "mustToJson"]
+
+    let scope: Scope
+
+    func evaluate(_ tokens: ArraySlice<TemplateToken>) -> Result {
+        var result = Result()
+        var input: Result?
+        for command in Self.split(tokens, on: .pipe) {
+            let evaluated = evaluateCommand(command, input: input)
+            input = evaluated
+            result.helperCalls += evaluated.helperCalls
+            if let indentation = evaluated.indentation { result.indentation = indentation }
+        }
+        if let input {
+            result.contributions = input.contributions
+            result.primary = input.primary
+        }
+        return result
+    }
+
+    private func evaluateCommand(_ command: [TemplateToken], input: Result?) -> Result {
+        guard let first = command.first else { return input ?? Result() }
+        var arguments = operands(command.dropFirst())
+        guard case .identifier(let function) = first else {
+            // A bare operand, possibly the start of the pipeline.
+            return operands(command[...]).first ?? Result()
+        }
+        if let input { arguments.append(input) }
+        var result = Result()
+        result.helperCalls = arguments.flatMap(\.helperCalls)
+        switch function {
+        case "include", "template":
+            let name = Self.stringLiteral(command.dropFirst().first)
+            let context = arguments.count > 1 ? arguments[1].primary : scope.dot
+            if let name {
+                let reference = ValueReference.helper(name, context)
+                result.contributions = [Contribution(reference: reference, role: .output, isSubtree: false)]
+                result.primary = reference
+                result.helperCalls.append((name, context))
+            }
+        case _ where Self.subtreeFunctions.contains(function):
+            result.contributions = arguments.flatMap(\.contributions).map {
+                var contribution = $0
+                contribution.isSubtree = true
+                return contribution
+            }
+            result.primary = arguments.last?.primary ?? .unknown
+        case "nindent", "indent":
+            let count = Int(Self.numberLiteral(command.dropFirst().first) ?? "") ?? 0
+            result.indentation = function == "nindent" ? .newline(count) : .inline(count)
+            result.contributions = input?.contributions ?? []
+            result.primary = input?.primary ?? .unknown
+        case "default":
+            // default FALLBACK VALUE: the value wins unless it is empty.
+            if arguments.count >= 2 {
+                result.contributions = arguments[1...].flatMap(\.contributions)
+                    + arguments[0].contributions.map { Contribution(reference: $0.reference, role: .fallback, isSubtree: $0.isSubtree) }
+                result.primary = arguments.last!.primary
+            } else {
+                result.contributions = arguments.flatMap(\.contributions)
+            }
+        case _ where Self.collectionFunctions.contains(function):
+            result.contributions = arguments.first?.contributions ?? []
+            result.primary = arguments.first?.primary ?? .unknown
+        case "required":
+            result.contributions = arguments.dropFirst().flatMap(\.contributions)
+            result.primary = arguments.last?.primary ?? .unknown
+        case "tpl":
+            result.contributions = arguments.first?.contributions ?? []
+            result.primary = arguments.first?.primary ?? .unknown
+        case "index":
+            if let base = arguments.first {
+                let keys = command.dropFirst(2).compactMap { token -> String? in
+                    if case .string(let key) = token { return key }
+                    if case .number(let key) = token { return key }
+                    return nil
+                }
+                let reference = base.primary.appending(keys)
+                result.contributions = [Contribution(reference: reference, role: .output, isSubtree: false)]
+                result.primary = reference
+            }
+        case "ternary":
+            if arguments.count >= 3 {
+                result.contributions = arguments[0].contributions + arguments[1].contributions
+                    + arguments[2...].flatMap(\.contributions).map { Contribution(reference: $0.reference, role: .condition, isSubtree: false) }
+            }
+        case _ where Self.conditionFunctions.contains(function):
+            result.contributions = arguments.flatMap(\.contributions).map {
+                Contribution(reference: $0.reference, role: .condition, isSubtree: false)
+            }
+        default:
+            // quote, trunc, printf, replace, int, upper, ...: the arguments flow into the output.
+            result.contributions = arguments.flatMap(\.contributions)
+            if arguments.count == 1 || (input != nil && !["printf", "print", "cat", "join", "list", "dict"].contains(function)) {
+                result.primary = arguments.last?.primary ?? .unknown
+            }
+        }
+        return result
+    }
+
+    /// The operands of a command: fields, variables, literals, and
+    /// parenthesised pipelines.
+    private func operands(_ tokens: ArraySlice<TemplateToken>) -> [Result] {
+        var results: [Result] = []
+        var index = tokens.startIndex
+        while index < tokens.endIndex {
+            switch tokens[index] {
+            case .field(let text):
+                let reference = resolve(field: text)
+                results.append(Result(contributions: [Contribution(reference: reference, role: .output, isSubtree: false)],
+                                      primary: reference))
+                index += 1
+            case .variable(let text):
+                let reference = resolve(variable: text)
+                results.append(Result(contributions: [Contribution(reference: reference, role: .output, isSubtree: false)],
+                                      primary: reference))
+                index += 1
+            case .open:
+                var depth = 1
+                var end = index + 1
+                while end < tokens.endIndex, depth > 0 {
+                    if tokens[end] == .open { depth += 1 }
+                    if tokens[end] == .close { depth -= 1 }
+                    end += 1
+                }
+                let inner = tokens[(index + 1)..<max(index + 1, end - 1)]
+                var evaluated = evaluate(inner)
+                // (pipeline).field
+                if end < tokens.endIndex, case .field(let text) = tokens[end] {
+                    evaluated.primary = evaluated.primary.appending(Self.fields(text))
+                    evaluated.contributions = [Contribution(reference: evaluated.primary, role: .output, isSubtree: false)]
+                    end += 1
+                }
+                results.append(evaluated)
+                index = end
+            default:
+                results.append(Result())
+                index += 1
+            }
+        }
+        return results
+    }
+
+    func resolve(field text: String) -> ValueReference {
+        if text == "." { return scope.dot }
+        return scope.dot.appending(Self.fields(text))
+    }
+
+    func resolve(variable text: String) -> ValueReference {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: true).map(String.init)
+        guard let name = parts.first else { return .unknown }
+        let base: ValueReference = name == "$" ? .root : scope.variables[name] ?? .unknown
+        return base.appending(Array(parts.dropFirst()))
+    }
+
+    static func fields(_ text: String) -> [String] {
+        text.split(separator: ".", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    static func split(_ tokens: ArraySlice<TemplateToken>, on separator: TemplateToken) -> [[TemplateToken]] {
+        var parts: [[TemplateToken]] = [[]]
+        var depth = 0
+        for token in tokens {
+            if token == .open { depth += 1 }
+            if token == .close { depth -= 1 }
+            if token == separator, depth == 0 {
+                parts.append([])
+            } else {
+                parts[parts.count - 1].append(token)
+            }
+        }
+        return parts.filter { !$0.isEmpty }
+    }
+
+    static func stringLiteral(_ token: TemplateToken?) -> String? {
+        if case .string(let text)? = token { return text }
+        return nil
+    }
+
+    static func numberLiteral(_ token: TemplateToken?) -> String? {
+        if case .number(let text)? = token { return text }
+        return nil
+    }
+}

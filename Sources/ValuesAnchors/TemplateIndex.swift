@@ -1,0 +1,75 @@
+import ManifestModel
+
+/// Which template line writes which rendered key, and which values reach it.
+/// Built by reading the chart's templates and helpers: the text is only read,
+/// never executed, and Helm is not re-implemented.
+public struct TemplateIndex: Sendable {
+    /// Sites per template, keyed by its path inside the chart (`templates/service.yaml`).
+    public private(set) var sites: [String: [TemplateSite]] = [:]
+    /// Every values pattern any template reads, as output, fallback, condition
+    /// or block target: what the unused-anchor check compares with.
+    public private(set) var reads: Set<[PatternSegment]> = []
+
+    struct HelperDefinition {
+        var name: String
+        var file: String
+        var lines: [TemplateLexer.Line]
+    }
+
+    /// Indexes `files`: (path inside the chart, display path, text) for every
+    /// file under `templates/`.
+    public init(files: [(chartPath: String, displayPath: String, text: String)]) {
+        var helpers: [String: HelperDefinition] = [:]
+        var parsed: [(chartPath: String, displayPath: String, lines: [TemplateLexer.Line])] = []
+        for file in files {
+            let lines = TemplateLexer.lines(of: file.text)
+            parsed.append((file.chartPath, file.displayPath, lines))
+            for helper in Self.definitions(in: lines, file: file.displayPath) { helpers[helper.name] = helper }
+        }
+        var analyzer = TemplateAnalyzer(helpers: helpers)
+        for file in parsed where Self.isRendered(file.chartPath) {
+            let found = analyzer.analyze(file.lines[...], file: file.displayPath, context: .root, basePath: [],
+                                         via: [], depth: 0, skipDefinitions: true)
+            sites[file.chartPath] = found
+        }
+        reads = analyzer.reads
+    }
+
+    /// Templates Helm renders into manifests: not partials, not NOTES.txt.
+    static func isRendered(_ chartPath: String) -> Bool {
+        let name = chartPath.split(separator: "/").last.map(String.init) ?? chartPath
+        return !name.hasPrefix("_") && name != "NOTES.txt"
+            && (name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".tpl") || name.hasSuffix(".json"))
+    }
+
+    /// `define` blocks of a file, with their body lines.
+    static func definitions(in lines: [TemplateLexer.Line], file: String) -> [HelperDefinition] {
+        var result: [HelperDefinition] = []
+        var open: [(name: String?, start: Int)] = []
+        for (index, line) in lines.enumerated() {
+            for action in line.actions {
+                let tokens = TemplateToken.tokenize(action.text)
+                guard case .identifier(let keyword)? = tokens.first else { continue }
+                switch keyword {
+                case "define", "block":
+                    open.append((TemplateExpression.stringLiteral(tokens.dropFirst().first), index))
+                case "if", "with", "range":
+                    open.append((nil, index))
+                case "end":
+                    guard let block = open.popLast() else { continue }
+                    if let name = block.name {
+                        var body = Array(lines[block.start...index])
+                        // The define's own line keeps only what follows the action; the
+                        // end line only what precedes it: both are handled by the analyzer
+                        // tracking the define/end actions themselves.
+                        body[0].masked = body[0].masked
+                        result.append(HelperDefinition(name: name, file: file, lines: body))
+                    }
+                default:
+                    continue
+                }
+            }
+        }
+        return result
+    }
+}

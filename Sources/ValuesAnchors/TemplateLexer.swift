@@ -1,0 +1,168 @@
+/// Splits a Helm template into its text and its `{{ ... }}` actions, with
+/// the line and column where each action starts. Comments are dropped.
+/// The templates are only read: nothing here evaluates them.
+struct TemplateLexer {
+    struct Action {
+        var text: String
+        var line: Int
+        var column: Int
+        var trimsLeft: Bool
+    }
+
+    /// One physical line: its text with every action replaced by a marker
+    /// character, and the actions that start on it.
+    struct Line {
+        var number: Int
+        var masked: [Character]
+        var actions: [Action]
+    }
+
+    static let marker: Character = "\u{1}"
+
+    static func lines(of text: String) -> [Line] {
+        let characters = Array(text)
+        var lines: [Line] = [Line(number: 1, masked: [], actions: [])]
+        var index = 0
+        var line = 1
+        var column = 1
+        func newline() {
+            line += 1
+            column = 1
+            lines.append(Line(number: line, masked: [], actions: []))
+        }
+        while index < characters.count {
+            let character = characters[index]
+            if character == "{", index + 1 < characters.count, characters[index + 1] == "{" {
+                let startLine = line, startColumn = column
+                var cursor = index + 2
+                var trimsLeft = false
+                if cursor < characters.count, characters[cursor] == "-" { trimsLeft = true; cursor += 1 }
+                var end = cursor
+                while end + 1 < characters.count, !(characters[end] == "}" && characters[end + 1] == "}") { end += 1 }
+                var bodyEnd = end
+                if bodyEnd > cursor, characters[bodyEnd - 1] == "-" { bodyEnd -= 1 }
+                let body = String(characters[cursor..<min(bodyEnd, characters.count)])
+                    .trimmingCharacters(in: " \t\r\n")
+                if !body.hasPrefix("/*") {
+                    lines[lines.count - 1].actions.append(Action(text: body, line: startLine, column: startColumn, trimsLeft: trimsLeft))
+                }
+                let stop = min(end + 2, characters.count)
+                while index < stop {
+                    if characters[index] == "\n" { newline() } else {
+                        lines[lines.count - 1].masked.append(marker)
+                        column += 1
+                    }
+                    index += 1
+                }
+                continue
+            }
+            if character == "\n" {
+                newline()
+            } else if character != "\r" {
+                lines[lines.count - 1].masked.append(character)
+                column += 1
+            }
+            index += 1
+        }
+        return lines
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, set.contains(first) { scalars = scalars.dropFirst() }
+        while let last = scalars.last, set.contains(last) { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}
+
+/// Tokens of one action's body: the subset of Go template syntax that decides
+/// which values reach which output.
+enum TemplateToken: Equatable {
+    case identifier(String)   // functions and keywords: include, default, if, range
+    case field(String)        // .Values.a.b, .name, . (as ".")
+    case variable(String)     // $, $name, $name.a.b
+    case string(String)
+    case number(String)
+    case pipe
+    case open
+    case close
+    case declare              // :=
+    case assign               // =
+    case comma
+
+    static func tokenize(_ text: String) -> [TemplateToken] {
+        let characters = Array(text)
+        var tokens: [TemplateToken] = []
+        var index = 0
+        func isName(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+        while index < characters.count {
+            let c = characters[index]
+            switch c {
+            case " ", "\t", "\n", "\r":
+                index += 1
+            case "|":
+                tokens.append(.pipe); index += 1
+            case "(":
+                tokens.append(.open); index += 1
+            case ")":
+                tokens.append(.close); index += 1
+                // A field access after a parenthesised pipeline: (.Values.a).b
+                if index < characters.count, characters[index] == "." {
+                    var end = index
+                    while end < characters.count, characters[end] == "." || isName(characters[end]) { end += 1 }
+                    tokens.append(.field(String(characters[index..<end])))
+                    index = end
+                }
+            case ",":
+                tokens.append(.comma); index += 1
+            case ":":
+                if index + 1 < characters.count, characters[index + 1] == "=" { tokens.append(.declare); index += 2 } else { index += 1 }
+            case "=":
+                tokens.append(.assign); index += 1
+            case "\"", "`":
+                var end = index + 1
+                var value = ""
+                while end < characters.count, characters[end] != c {
+                    if c == "\"", characters[end] == "\\", end + 1 < characters.count {
+                        value.append(characters[end + 1]); end += 2; continue
+                    }
+                    value.append(characters[end]); end += 1
+                }
+                tokens.append(.string(value))
+                index = min(end + 1, characters.count)
+            case "'":
+                var end = index + 1
+                while end < characters.count, characters[end] != "'" { end += 1 }
+                tokens.append(.number(String(characters[(index + 1)..<min(end, characters.count)])))
+                index = min(end + 1, characters.count)
+            case ".":
+                var end = index + 1
+                while end < characters.count, characters[end] == "." || isName(characters[end]) { end += 1 }
+                tokens.append(.field(String(characters[index..<end])))
+                index = end
+            case "$":
+                var end = index + 1
+                while end < characters.count, characters[end] == "." || isName(characters[end]) { end += 1 }
+                tokens.append(.variable(String(characters[index..<end])))
+                index = end
+            default:
+                if c.isNumber || c == "-" || c == "+" {
+                    var end = index + 1
+                    while end < characters.count, isName(characters[end]) || characters[end] == "." { end += 1 }
+                    tokens.append(.number(String(characters[index..<end])))
+                    index = end
+                } else if isName(c) {
+                    var end = index + 1
+                    while end < characters.count, isName(characters[end]) || characters[end] == "." { end += 1 }
+                    tokens.append(.identifier(String(characters[index..<end])))
+                    index = end
+                } else {
+                    index += 1
+                }
+            }
+        }
+        return tokens
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import LayerContract
+import ManifestModel
+import Reporting
+
+extension RenderCheck {
+    /// Every rendered scalar with the layer, file and line that own it.
+    struct Blame: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show who owns every rendered scalar: a values key, a template line, or the stack.")
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text
+            case json
+        }
+
+        @OptionGroup var chart: ChartOptions
+        @OptionGroup var limits: LimitOptions
+
+        @Option(help: "The namespace the chart was rendered into.")
+        var namespace: String?
+
+        @Option(help: "Output format: text or json.")
+        var format: Format = .text
+
+        @Flag(help: "The input is stack manifests: everything in it is owned by the stack layer.")
+        var stack = false
+
+        @Argument(help: "A rendered manifest file, or - for standard input.")
+        var input: String
+
+        func run() throws {
+            var loaded: LoadedChart?
+            if let context = chart.context(configuration: nil, namespace: namespace) {
+                do {
+                    loaded = try context.load(limits: limits.parseLimits)
+                } catch {
+                    Console.error(error.description)
+                    throw ExitCode(2)
+                }
+            }
+            let blame = LayerContract.Blame(chart: loaded, origin: stack ? .stack : .rendered, limits: limits.parseLimits)
+            let result = blame.run(input == "-" ? .standardInput : .file(input))
+            Console.out(format == .json ? BlameReporter.json(result.entries) : BlameReporter.text(result.entries))
+            for notice in result.notices.sorted() where notice.kind != .skipped {
+                Console.error("\(notice.location): warning: \(notice.message)")
+            }
+            if let error = result.error {
+                Console.error(error.description)
+                throw ExitCode(2)
+            }
+        }
+    }
+}
