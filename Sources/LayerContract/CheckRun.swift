@@ -6,6 +6,8 @@ public struct CheckRun: Sendable {
     public var contractPath: String
     public var allowlistPath: String?
     public var rendered: [String] = []
+    /// Rendered streams already in memory (`--render` output).
+    public var renderedStreams: [InputSource] = []
     public var stack: [String] = []
     public var live: [String] = []
     public var options = DriftChecker.Options()
@@ -33,7 +35,8 @@ public struct CheckRun: Sendable {
         var inputCount = 0
         var renderedPaths = RenderedPathIndex()
         for (paths, origin) in [(rendered, InputOrigin.rendered), (stack, .stack), (live, .live)] {
-            let discovery = InputDiscovery.discover(paths)
+            var discovery = InputDiscovery.discover(paths)
+            if origin == .rendered { discovery.sources += renderedStreams }
             notices.append(contentsOf: discovery.notices)
             errors.append(contentsOf: discovery.errors)
             for source in discovery.sources {
