@@ -34,10 +34,10 @@ release: system-deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) python-test
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 swift-test: deps
-	$(SWIFT) test
+	$(SWIFT) test --disable-swift-testing
 
 python-test: python-deps
 	$(PYTHON) -m pytest -q Tests/python
@@ -50,3 +50,6 @@ ops/contract-check: deps release
 
 clean:
 	rm -rf .build artifacts
+
+-include bench/bench.mk
+-include fuzz/fuzz.mk

@@ -38,5 +38,6 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LayerContract", "ManifestModel"],
                     exclude: ["Golden"]),
         .testTarget(name: "RenderCheckTests", dependencies: ["render-check"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["render-check"]),
     ]
 )
