@@ -79,7 +79,8 @@ public struct AnchorChecker: Sendable {
     private func checkUnused(into findings: inout FindingSet) {
         let reads = chart.ownership.index.reads
         for root in Self.anchorRoots {
-            for leaf in values.leaves(under: ValuesPath([.key(root)])) where !Self.isRead(leaf.path, by: reads) {
+            let base = ValuesPath([.key(root)])
+            for leaf in values.node(at: base)?.leaves(under: base) ?? [] where !Self.isRead(leaf.path, by: reads) {
                 guard let location = values.keyLocation(at: leaf.path) else { continue }
                 findings.add(Finding(
                     diffKey: "\(leaf.path.anchor).unused", family: .valuesUnused, component: nil,

@@ -128,6 +128,10 @@ public struct Finding: Sendable, Hashable {
     /// change was intended, regenerate the contract; or a scoped exception.
     public var remedy: String {
         let fix: String
+        if family == .valuesUnused {
+            return "Remove \(owner.anchor ?? "the key") at \(owner.location?.description ?? "its values file") or make a template read it; "
+                + "if it must stay, add a scoped allowlist exception (owner, issue, expiry) for `\(diffKey)`."
+        }
         switch owner.layer {
         case .values: fix = "set \(owner.anchor ?? "the values key") at \(owner.location?.description ?? "its values file")"
         case .chartTemplates: fix = "change the chart template at \((owner.location ?? owner.template)?.description ?? "its line")"

@@ -17,6 +17,9 @@ final class CheckCommandTests: XCTestCase {
         /// Variants that replace templates or Chart.yaml are checked without
         /// --chart: the committed chart is not what rendered them.
         var replacesChartFiles: Bool
+        var expectedActive: [String]
+        /// Warnings only the chart-aware checks can give (`values.<path>.unused`).
+        var expectedWarnings: [String]
     }
 
     static func variants() throws -> [Variant] {
@@ -28,7 +31,9 @@ final class CheckCommandTests: XCTestCase {
                 || FileManager.default.fileExists(atPath: folder.appendingPathComponent("Chart.yaml").path)
             return Variant(name: name, values: json["values"] as! [String], set: json["set"] as! [String],
                            release: json["release"] as! String, namespace: json["namespace"] as! String,
-                           replacesChartFiles: replaces)
+                           replacesChartFiles: replaces,
+                           expectedActive: (json["expected_active"] as! [String]).sorted(),
+                           expectedWarnings: ((json["expected_warnings"] as? [String]) ?? []).sorted())
         }
     }
 
@@ -92,8 +97,12 @@ final class CheckCommandTests: XCTestCase {
         for variant in try Self.variants() {
             let result = try Self.runVariant(variant)
             let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
-            let active = (json["active_differences"] as! [[String: Any]]).map { $0["diff_key"] as! String }
-            XCTAssertEqual(result.status, active.isEmpty ? 0 : 1, "\(variant.name): \(result.stderr)")
+            let active = json["active_differences"] as! [[String: Any]]
+            let errors = active.filter { $0["severity"] as? String == "error" }.map { $0["diff_key"] as! String }
+            let warnings = active.filter { $0["severity"] as? String == "warning" }.map { $0["diff_key"] as! String }
+            XCTAssertEqual(errors.sorted(), variant.expectedActive, variant.name)
+            XCTAssertEqual(warnings.sorted(), variant.expectedWarnings, variant.name)
+            XCTAssertEqual(result.status, errors.isEmpty ? 0 : 1, "\(variant.name): \(result.stderr)")
             let expected = Self.root.appendingPathComponent("charts-fixtures/variants/\(variant.name)/expected-triage.json")
             if update { try result.stdout.write(to: expected, atomically: true, encoding: .utf8) }
             XCTAssertEqual(result.stdout, try String(contentsOf: expected, encoding: .utf8),
