@@ -12,6 +12,7 @@ from conftest import ALLOWLIST, CONTRACT, FIXTURES, ROOT, VARIANTS, load_json
 SCHEMAS = ROOT / "ops" / "schema"
 VARIANT_NAMES = {
     "port-drift",
+    "unused-server-port",
     "missing-label",
     "selector-drift",
     "dangling-service",
@@ -65,9 +66,10 @@ def test_variants_are_complete_and_documented():
     readme = (FIXTURES / "README.md").read_text()
     for variant in VARIANTS:
         spec = load_json(variant / "variant.json")
-        assert set(spec) == {
+        assert set(spec) - {"expected_warnings"} == {
             "description", "values", "set", "release", "namespace", "expected_active", "expected_suppressed",
         }
+        assert (variant / "expected-triage.json").is_file(), f"{variant.name}: no expected-triage.json"
         for name in spec["values"]:
             assert (variant / name).is_file(), f"{variant.name}: missing {name}"
         assert spec["expected_active"] == sorted(set(spec["expected_active"]))
