@@ -98,13 +98,14 @@ enum CLIRunner {
     /// Runs the binary with `arguments`, feeding `stdin` (or nothing: never
     /// the test's own standard input) and capturing both output streams.
     static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
-                    timeout: TimeInterval = 120) throws -> CLIResult {
+                    environment extra: [String: String] = [:], timeout: TimeInterval = 120) throws -> CLIResult {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(extra) { $1 }
         process.environment = environment
 
         // Files, not pipes, for the output: a chatty run cannot fill a pipe and stall.
