@@ -149,22 +149,17 @@ public struct DriftChecker: Sendable {
         for workload in index.workloads(selectedBy: selector) {
             let resource = workload.checked.resource
             let prefix = workload.checked.keyPrefix
-            let metadataLocation = resource.metadataLocation ?? resource.location
-            for label in contract.requiredLabels where resource.labels?[label.value] == nil {
-                let location = resource.labels?.location ?? metadataLocation
-                findings.add(Finding(
-                    diffKey: "\(prefix).label.\(label.value)", family: .workloadLabel, component: component,
-                    expected: .string("present"), actual: .string("missing"),
-                    message: "\(resource.kind.value) \(resource.nameValue) lacks the required label \(label.value)",
-                    location: location, owner: owner(workload.checked, at: location), resource: workload.checked.identity))
-            }
-            for annotation in contract.requiredAnnotations where resource.annotations?[annotation.value] == nil {
-                let location = resource.annotations?.location ?? metadataLocation
-                findings.add(Finding(
-                    diffKey: "\(prefix).annotation.\(annotation.value)", family: .workloadAnnotation, component: component,
-                    expected: .string("present"), actual: .string("missing"),
-                    message: "\(resource.kind.value) \(resource.nameValue) lacks the required annotation \(annotation.value)",
-                    location: location, owner: owner(workload.checked, at: location), resource: workload.checked.identity))
+            let required = [(contract.requiredLabels, resource.labels, "label", CheckFamily.workloadLabel),
+                            (contract.requiredAnnotations, resource.annotations, "annotation", CheckFamily.workloadAnnotation)]
+            for (keys, map, noun, family) in required {
+                for key in keys where map?[key.value] == nil {
+                    let location = map?.location ?? resource.metadataLocation ?? resource.location
+                    findings.add(Finding(
+                        diffKey: "\(prefix).\(noun).\(key.value)", family: family, component: component,
+                        expected: .string("present"), actual: .string("missing"),
+                        message: "\(resource.kind.value) \(resource.nameValue) lacks the required \(noun) \(key.value)",
+                        location: location, owner: owner(workload.checked, at: location), resource: workload.checked.identity))
+                }
             }
             if let expected = contract.port(component, "container") {
                 let ports = workload.template.containers.filter { !$0.isInit }.flatMap(\.ports)

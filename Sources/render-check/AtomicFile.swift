@@ -19,20 +19,7 @@ enum AtomicFile {
         let descriptor = mkstemp(&template)
         guard descriptor >= 0 else { throw failure(path) }
         let temporary = String(cString: template)
-        var ok = true
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    ok = false
-                    return
-                }
-                offset += written
-            }
-        }
+        var ok = Console.writeAll(text, to: descriptor)
         if ok { ok = fchmod(descriptor, 0o644) == 0 && fsync(descriptor) == 0 }
         let closed = close(descriptor) == 0
         guard ok, closed, rename(temporary, path) == 0 else {

@@ -6,25 +6,29 @@ import Glibc
 /// hand over whole reports, so each is one or a few system calls.
 enum Console {
     static func out(_ text: String) {
-        write(descriptor: 1, text)
+        writeAll(text, to: 1)
     }
 
     static func error(_ text: String) {
-        write(descriptor: 2, text.hasSuffix("\n") ? text : text + "\n")
+        writeAll(text.hasSuffix("\n") ? text : text + "\n", to: 2)
     }
 
-    private static func write(descriptor: Int32, _ text: String) {
+    /// Writes every byte of `text`, retrying short and interrupted writes.
+    /// False when the descriptor refuses them.
+    @discardableResult
+    static func writeAll(_ text: String, to descriptor: Int32) -> Bool {
         var text = text
-        text.withUTF8 { buffer in
+        return text.withUTF8 { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return
+                    return false
                 }
                 offset += written
             }
+            return true
         }
     }
 }
