@@ -13,7 +13,7 @@ public struct Blame: Sendable {
     }
 
     public struct Result: Sendable {
-        public var entries: [Entry] = []
+        public var count = 0
         public var notices: [ManifestNotice] = []
         public var error: YAMLError?
     }
@@ -21,6 +21,8 @@ public struct Blame: Sendable {
     public let ownership: Ownership
     public let origin: InputOrigin
     public let limits: ParseLimits
+    /// Entries handed over at a time: output streams instead of growing with the input.
+    static let batchSize = 1024
 
     public init(chart: LoadedChart?, origin: InputOrigin = .rendered, limits: ParseLimits = .default) {
         self.ownership = Ownership(chart: chart)
@@ -28,19 +30,42 @@ public struct Blame: Sendable {
         self.limits = limits
     }
 
-    public func run(_ source: InputSource) -> Result {
+    /// Blames every scalar of `source`, handing entries to `emit` in document
+    /// order, a batch at a time.
+    public func run(_ source: InputSource, emit: ([Entry]) -> Void) -> Result {
         var result = Result()
-        let facts = ManifestReader.read(source, limits: limits) { document in
-            for leaf in document.leaves() where leaf.isScalar {
-                let value = document.text(document.resolved(leaf.node))
-                let entry = RenderedPathIndex.Entry(source: document.source?.value, path: leaf.path, value: value, origin: origin)
-                result.entries.append(Entry(location: leaf.location, source: entry.source,
-                                            path: RenderedSegment.describe(leaf.path), value: value,
-                                            owner: ownership.owner(of: entry, at: leaf.location)))
+        var batch: [Entry] = []
+        batch.reserveCapacity(Self.batchSize)
+        do {
+            // Blame needs the trees, not the resource facts: it reads documents itself.
+            let parser = try YAMLStreamParser(source, limits: limits)
+            while let document = try parser.nextDocument() {
+                for duplicate in document.duplicateKeys {
+                    result.notices.append(ManifestNotice(kind: .duplicateKey,
+                                                         message: "duplicate key \"\(duplicate.key)\" (first at \(duplicate.first.line):\(duplicate.first.column)); the later value wins",
+                                                         location: duplicate.duplicate, related: duplicate.first))
+                }
+                document.walk { leaf in
+                    guard leaf.isScalar else { return }
+                    let value = document.text(document.resolved(leaf.node))
+                    let entry = RenderedPathIndex.Entry(source: document.source?.value, path: leaf.path, value: value, origin: origin)
+                    batch.append(Entry(location: leaf.location, source: entry.source,
+                                       path: RenderedSegment.describe(leaf.path), value: value,
+                                       owner: ownership.owner(of: entry, at: leaf.location)))
+                    if batch.count >= Self.batchSize {
+                        result.count += batch.count
+                        emit(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
             }
+        } catch {
+            result.error = error
         }
-        result.notices = facts.notices
-        result.error = facts.error
+        if !batch.isEmpty {
+            result.count += batch.count
+            emit(batch)
+        }
         return result
     }
 }

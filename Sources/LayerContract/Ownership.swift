@@ -16,12 +16,23 @@ public struct RenderedPathIndex: Sendable {
 
     public init() {}
 
-    /// Records every node of a document, keyed by where it starts.
+    /// Findings point at fields of the resource views, none deeper than a
+    /// CronJob's container ports (10 levels); deeper nodes are not kept, so a
+    /// deep, wide document cannot make the index grow with nodes times depth.
+    static let maxDepth = 16
+
+    /// Records every node of a document a finding can point at, keyed by where it starts.
     public mutating func add(_ document: YAMLDocument, origin: InputOrigin) {
-        for leaf in document.leaves() {
+        document.walk(maxDepth: Self.maxDepth) { leaf in
             let value = leaf.isScalar ? document.text(document.resolved(leaf.node)) : nil
             entries[Self.key(leaf.location)] = Entry(source: document.source?.value, path: leaf.path, value: value, origin: origin)
         }
+    }
+
+    /// Adds another index's entries; where both know a position, the other
+    /// wins, as if its documents had been added after these.
+    public mutating func merge(_ other: RenderedPathIndex) {
+        entries.merge(other.entries) { _, later in later }
     }
 
     public func entry(at location: SourceLocation) -> Entry? {

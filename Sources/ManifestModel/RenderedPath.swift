@@ -35,36 +35,48 @@ extension RenderedSegment {
 }
 
 extension YAMLDocument {
-    /// Every node below `start` (the root by default) with its path, in
-    /// document order, without recursion. Aliases are listed where they
-    /// are used, not followed, so a hostile document stays linear.
-    public func leaves(from start: NodeID? = nil) -> [RenderedLeaf] {
-        guard let start = start ?? root else { return [] }
-        var result: [RenderedLeaf] = []
-        var stack: [(NodeID, [RenderedSegment], SourceLocation?)] = [(start, [], nil)]
-        while let (id, path, keyLocation) = stack.popLast() {
-            let node = id
-            switch kind(node) {
+    /// Calls `body` for every node below `start` (the root by default) with
+    /// its path, in document order, without recursion. Only the current path
+    /// is held, so memory stays proportional to the depth, not to the number
+    /// of nodes times their depth. Aliases are reported where they are used,
+    /// not followed, so a hostile document stays linear.
+    public func walk(from start: NodeID? = nil, maxDepth: Int = .max, _ body: (RenderedLeaf) -> Void) {
+        guard let start = start ?? root else { return }
+        var path: [RenderedSegment] = []
+        // Each entry: the node, its depth, the segment that leads to it, its key's position.
+        var stack: [(NodeID, Int, RenderedSegment?, SourceLocation?)] = [(start, 0, nil, nil)]
+        while let (node, depth, segment, keyLocation) = stack.popLast() {
+            path.removeSubrange(max(0, depth - 1)...)
+            if let segment { path.append(segment) }
+            let kind = self.kind(node)
+            body(RenderedLeaf(path: path, node: node, location: location(node), keyLocation: keyLocation,
+                              isScalar: kind == .scalar || (kind == .alias && self.kind(resolved(node)) == .scalar)))
+            guard depth < maxDepth else { continue }
+            switch kind {
             case .scalar, .alias:
-                result.append(RenderedLeaf(path: path, node: node, location: location(node), keyLocation: keyLocation,
-                                           isScalar: kind(resolved(node)) == .scalar))
+                continue
             case .mapping:
-                result.append(RenderedLeaf(path: path, node: node, location: location(node), keyLocation: keyLocation, isScalar: false))
                 let keys = self.keys(node), values = self.values(node)
                 for index in stride(from: keys.count - 1, through: 0, by: -1) {
-                    stack.append((values[index], path + [.key(text(keys[index]))], location(keys[index])))
+                    stack.append((values[index], depth + 1, .key(text(keys[index])), location(keys[index])))
                 }
             case .sequence:
-                result.append(RenderedLeaf(path: path, node: node, location: location(node), keyLocation: keyLocation, isScalar: false))
                 let items = self.items(node)
                 for index in stride(from: items.count - 1, through: 0, by: -1) {
                     let item = items[index]
                     var name: String?
-                    if let nameNode = value(in: item, forKey: "name"), kind(nameNode) == .scalar { name = text(nameNode) }
-                    stack.append((item, path + [.item(index: index, name: name)], nil))
+                    if let nameNode = value(in: item, forKey: "name"), self.kind(nameNode) == .scalar { name = text(nameNode) }
+                    stack.append((item, depth + 1, .item(index: index, name: name), nil))
                 }
             }
         }
+    }
+
+    /// Every node with its path; for small documents and tests. Large or deep
+    /// documents should use `walk`, which holds one path at a time.
+    public func leaves(from start: NodeID? = nil) -> [RenderedLeaf] {
+        var result: [RenderedLeaf] = []
+        walk(from: start) { result.append($0) }
         return result
     }
 }

@@ -6,9 +6,15 @@ import ManifestModel
 public enum BlameReporter {
     public static let schemaVersion: Int64 = 1
 
-    public static func json(_ entries: [Blame.Entry]) -> String {
-        let leaves: [JSONValue] = entries.map { entry in
-            [
+    /// The JSON document is written in parts so that blame streams: `jsonStart`,
+    /// then `jsonLeaves` for each batch, then `jsonEnd`. Together they print
+    /// what `json.dumps(document, indent=2, sort_keys=True)` prints.
+    public static let jsonStart = "{\n  \"leaves\": ["
+
+    public static func jsonLeaves(_ entries: [Blame.Entry], first: Bool) -> String {
+        var text = ""
+        for (index, entry) in entries.enumerated() {
+            let leaf: JSONValue = [
                 "file": .string(entry.location.file),
                 "line": JSONValue(entry.location.line),
                 "column": JSONValue(entry.location.column),
@@ -17,8 +23,21 @@ public enum BlameReporter {
                 "value": .string(entry.value),
                 "owner": JSONReporter.owner(entry.owner),
             ]
+            text += first && index == 0 ? "\n" : ",\n"
+            var formatted = leaf.formatted()
+            if formatted.hasSuffix("\n") { formatted.removeLast() }
+            text += formatted.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
         }
-        return JSONValue.object(["schema_version": .int(schemaVersion), "leaves": .array(leaves)]).formatted()
+        return text
+    }
+
+    public static func jsonEnd(empty: Bool) -> String {
+        (empty ? "]" : "\n  ]") + ",\n  \"schema_version\": \(schemaVersion)\n}\n"
+    }
+
+    /// The whole document for a list of entries.
+    public static func json(_ entries: [Blame.Entry]) -> String {
+        jsonStart + jsonLeaves(entries, first: true) + jsonEnd(empty: entries.isEmpty)
     }
 
     /// `file:line:col  path: value` then `  <- owner` on the next line.

@@ -21,10 +21,10 @@ public struct TextReporter: Reporter {
                                     "\(finding.message) [\(finding.diffKey)] owner: \(finding.owner.summary)"))
         }
         for problem in triage.allowlistErrors {
-            lines.append(style.line(problem.location, .error, "allowlist: \(problem.text)"))
+            lines.append(style.line(problem.location, .error, "allowlist: \(Self.withoutLocation(problem))"))
         }
         for problem in triage.allowlistWarnings {
-            lines.append(style.line(problem.location, .warning, "allowlist: \(problem.text)"))
+            lines.append(style.line(problem.location, .warning, "allowlist: \(Self.withoutLocation(problem))"))
         }
         for notice in triage.notices {
             lines.append(style.line(notice.location, .note, "\(notice.kind.rawValue): \(notice.message)"))
@@ -34,6 +34,13 @@ public struct TextReporter: Reporter {
         }
         lines.append(style.summary(Self.summary(triage)))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A problem's text without the position the line already starts with
+    /// (the triage JSON keeps it, since there the text stands alone).
+    static func withoutLocation(_ problem: Allowlist.Problem) -> String {
+        let prefix = "\(problem.location): "
+        return problem.text.hasPrefix(prefix) ? String(problem.text.dropFirst(prefix.count)) : problem.text
     }
 
     /// `render-check: 2 errors, 1 warning, 1 suppressed, 0 allowlist errors in 14 resources from 6 inputs`,

@@ -33,6 +33,12 @@ public struct ChartFiles: Sendable {
             throw ValuesError(.outsideChart, "Chart.yaml resolves outside the chart folder; not followed",
                               at: SourceLocation(file: chartFile, line: 1, column: 1))
         }
+        // A FIFO or device in the chart would block or never end: only regular files are read.
+        var chartInfo = stat()
+        if stat(chartFile, &chartInfo) == 0, chartInfo.st_mode & S_IFMT != S_IFREG {
+            throw ValuesError(.unreadable, "Chart.yaml is not a regular file; not read",
+                              at: SourceLocation(file: chartFile, line: 1, column: 1))
+        }
         let metadata = try readMetadata(chartFile)
         var templates: [Template] = []
         var skipped: [(String, String)] = []
@@ -59,6 +65,10 @@ public struct ChartFiles: Sendable {
                 guard stat(path, &info) == 0 else { continue }
                 if info.st_mode & S_IFMT == S_IFDIR {
                     pending.append(chartPath)
+                    continue
+                }
+                guard info.st_mode & S_IFMT == S_IFREG else {
+                    skipped.append((path, "not a regular file; not read"))
                     continue
                 }
                 guard let bytes = try? FileBytes.read(path, limit: 8 << 20) else {

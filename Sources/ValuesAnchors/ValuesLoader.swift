@@ -97,6 +97,11 @@ public struct ValuesLoader: Sendable {
             throw ValuesError(.outsideChart, "values.yaml resolves to \(target), outside the chart folder \(folder); it is not followed",
                               at: SourceLocation(file: path, line: 1, column: 1))
         }
+        // A FIFO or device would block or never end: the chart's own values are a regular file.
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw ValuesError(.unreadable, "values.yaml is not a regular file; it is not read",
+                              at: SourceLocation(file: path, line: 1, column: 1))
+        }
         return path
     }
 
@@ -107,8 +112,15 @@ public struct ValuesLoader: Sendable {
         var duplicateKeys: [DuplicateKey]
     }
 
+    /// Values trees are converted, merged and walked recursively, so a values
+    /// file nests at most this deep however high `--max-depth` is set (Helm
+    /// values nest a few levels; the default limit is the same).
+    public static let maxDepth = ParseLimits.default.maxDepth
+
     private func readFile(_ path: String) throws(ValuesError) -> FileValues {
         let source: InputSource = path == "-" ? .standardInput : .file(path)
+        var limits = self.limits
+        limits.maxDepth = min(limits.maxDepth, ValuesLoader.maxDepth)
         var values = ValuesNode.map([], origin: SourceLocation(file: source.displayName, line: 1, column: 1))
         var duplicates: [DuplicateKey] = []
         var first = true

@@ -34,14 +34,22 @@ extension RenderCheck {
             if let context = chart.context(configuration: nil, namespace: namespace) {
                 do {
                     loaded = try context.load(limits: limits.parseLimits)
+                    for skipped in loaded?.files.skipped ?? [] {
+                        Console.error("\(skipped.path):1:1: note: skipped: \(skipped.reason)")
+                    }
                 } catch {
                     Console.error(error.description)
                     throw ExitCode(2)
                 }
             }
             let blame = LayerContract.Blame(chart: loaded, origin: stack ? .stack : .rendered, limits: limits.parseLimits)
-            let result = blame.run(input == "-" ? .standardInput : .file(input))
-            Console.out(format == .json ? BlameReporter.json(result.entries) : BlameReporter.text(result.entries))
+            if format == .json { Console.out(BlameReporter.jsonStart) }
+            var first = true
+            let result = blame.run(input == "-" ? .standardInput : .file(input)) { entries in
+                Console.out(format == .json ? BlameReporter.jsonLeaves(entries, first: first) : BlameReporter.text(entries))
+                first = false
+            }
+            if format == .json { Console.out(BlameReporter.jsonEnd(empty: result.count == 0)) }
             for notice in result.notices.sorted() where notice.kind != .skipped {
                 Console.error("\(notice.location): warning: \(notice.message)")
             }

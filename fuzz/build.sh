@@ -1,0 +1,35 @@
+#!/bin/sh
+# Builds fuzz/.build/render-check-fuzz: libFuzzer + AddressSanitizer over the
+# ManifestModel, ValuesAnchors and LayerContract sources, compiled straight
+# from Sources/ with swiftc (no SwiftPM), one module each, then linked with
+# the harness fuzz/FuzzTarget.swift and Debian's libyaml.
+set -eu
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+SWIFTC=${SWIFTC:-swiftc}
+OUT=$REPO/${FUZZ_BUILD:-fuzz/.build}
+# FUZZ_SOURCE_ROOT: build another checkout's Sources/ (e.g. a `git archive`
+# snapshot) with this harness; default: this repository.
+SRC=${FUZZ_SOURCE_ROOT:-$REPO}
+mkdir -p "$OUT"
+FLAGS="-sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g -I $SRC/Sources/CYaml -I $OUT"
+
+module() {
+    name=$1
+    shift
+    echo "fuzz: compiling $name"
+    # shellcheck disable=SC2086
+    "$SWIFTC" $FLAGS -wmo -c -module-name "$name" \
+        -emit-module -emit-module-path "$OUT/$name.swiftmodule" \
+        -o "$OUT/$name.o" "$@"
+}
+
+module ManifestModel "$SRC"/Sources/ManifestModel/*.swift
+module ValuesAnchors "$SRC"/Sources/ValuesAnchors/*.swift
+module LayerContract "$SRC"/Sources/LayerContract/*.swift
+
+echo "fuzz: linking $OUT/render-check-fuzz"
+# shellcheck disable=SC2086
+"$SWIFTC" $FLAGS "$REPO/fuzz/FuzzTarget.swift" \
+    "$OUT/ManifestModel.o" "$OUT/ValuesAnchors.o" "$OUT/LayerContract.o" \
+    -use-ld=lld -lyaml -o "$OUT/render-check-fuzz"
