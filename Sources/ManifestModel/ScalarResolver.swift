@@ -101,12 +101,7 @@ enum ScalarResolver {
             if overflow1 || overflow2 { return nil }
             magnitude = sum
         }
-        if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-            return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
-        }
-        guard magnitude <= UInt64(Int64.max) else { return nil }
-        return Int64(magnitude)
+        return Int64(magnitude: magnitude, negative: negative)
     }
 
     /// Floats matching go-yaml's `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.

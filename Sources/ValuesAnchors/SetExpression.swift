@@ -356,12 +356,7 @@ private struct StrvalsParser {
             guard !overflow1, !overflow2 else { return nil }
             magnitude = sum
         }
-        if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-            return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
-        }
-        guard magnitude <= UInt64(Int64.max) else { return nil }
-        return Int64(magnitude)
+        return Int64(magnitude: magnitude, negative: negative)
     }
 
     /// `strconv.Atoi` on a 64-bit platform.
