@@ -29,7 +29,7 @@ build: system-deps
 	$(SWIFT) build
 
 release: system-deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 test: deps
 	$(SWIFT) build --build-tests

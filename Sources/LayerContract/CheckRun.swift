@@ -1,7 +1,15 @@
+import Dispatch
 import ManifestModel
+import Synchronization
 
 /// One drift check, from resolved paths to a triage. The command line
 /// resolves flags, configuration and defaults; this reads and checks.
+///
+/// Inputs are read in parallel, one input per core at a time, each streamed
+/// document by document through a `ResourceSieve`, so what a run holds grows
+/// with the resources the checks need, not with the bytes read. Results are
+/// put together in input order, so the outcome does not depend on which
+/// input finished first.
 public struct CheckRun: Sendable {
     public var contractPath: String
     public var allowlistPath: String?
@@ -22,37 +30,79 @@ public struct CheckRun: Sendable {
         self.today = today
     }
 
+    /// One input to read, and what reading it gave.
+    private struct Input: Sendable {
+        var source: InputSource
+        var origin: InputOrigin
+        /// Ownership needs every rendered node's path (only with a chart).
+        var keepPaths: Bool
+    }
+
+    private struct InputRead: Sendable {
+        var notices: [ManifestNotice]
+        var error: YAMLError?
+        var digest: ResourceSieve.Digest
+        var paths: RenderedPathIndex?
+    }
+
+    /// The inputs of one origin, with what discovering them reported.
+    private struct Group {
+        var notices: [ManifestNotice]
+        var errors: [YAMLError]
+        var inputs: Range<Int>
+    }
+
     /// Reads everything and checks it. A contract or allowlist that cannot be
     /// read at all throws; faults in the manifests end up in the triage.
     public func run() throws(LayerContractError) -> Triage {
         let contract = try Contract.load(contractPath)
-        let loadedChart = try chart?.load(limits: limits)
         let allowlist = try allowlistPath.map { path throws(LayerContractError) in try Allowlist.load(path, today: today) }
             ?? .empty
-        var resources: [CheckedResource] = []
-        var notices: [ManifestNotice] = []
-        var errors: [YAMLError] = []
-        var inputCount = 0
-        var renderedPaths = RenderedPathIndex()
+        var inputs: [Input] = []
+        var groups: [Group] = []
         for (paths, origin) in [(rendered, InputOrigin.rendered), (stack, .stack), (live, .live)] {
             var discovery = InputDiscovery.discover(paths)
             if origin == .rendered { discovery.sources += renderedStreams }
-            notices.append(contentsOf: discovery.notices)
-            errors.append(contentsOf: discovery.errors)
-            for source in discovery.sources {
-                inputCount += 1
-                let keepPaths = loadedChart != nil && origin == .rendered
-                let facts = ManifestReader.read(source, limits: limits) { document in
-                    if keepPaths { renderedPaths.add(document, origin: origin) }
-                }
-                resources.append(contentsOf: facts.resources.map { CheckedResource($0, origin: origin) })
-                notices.append(contentsOf: facts.notices)
-                if let error = facts.error { errors.append(error) }
+            let first = inputs.count
+            inputs += discovery.sources.map {
+                Input(source: $0, origin: origin, keepPaths: chart != nil && origin == .rendered)
+            }
+            groups.append(Group(notices: discovery.notices, errors: discovery.errors, inputs: first..<inputs.count))
+        }
+
+        // The chart (templates and values) loads while the inputs are read:
+        // one more job for the cores, not a step before them.
+        let jobs: [Job] = (chart.map { [.chart($0)] } ?? []) + inputs.map { .input($0) }
+        var loadedChart: LoadedChart?
+        var reads: [InputRead] = []
+        reads.reserveCapacity(inputs.count)
+        for result in Self.parallelMap(jobs, { job in run(job, contract: contract) }) {
+            switch result {
+            case .chart(let loaded): loadedChart = try loaded.get()
+            case .input(let read): reads.append(read)
             }
         }
+
+        var notices: [ManifestNotice] = []
+        var errors: [YAMLError] = []
+        for group in groups {
+            notices.append(contentsOf: group.notices)
+            errors.append(contentsOf: group.errors)
+            for index in group.inputs {
+                notices.append(contentsOf: reads[index].notices)
+                if let error = reads[index].error { errors.append(error) }
+            }
+        }
+        var renderedPaths = RenderedPathIndex()
+        for read in reads {
+            if let paths = read.paths { renderedPaths.merge(paths) }
+        }
+        let resources = resolve(reads, inputs: inputs, contract: contract, errors: &errors)
+        let resourceCount = reads.reduce(0) { $0 + $1.digest.resourceCount }
+
         // With only a chart and nothing rendered, there is nothing to compare
         // resources with: every contract Service would read as missing.
-        let hasManifests = inputCount > 0
+        let hasManifests = !inputs.isEmpty
         var findings = hasManifests ? DriftChecker(contract: contract, options: options).check(resources) : []
         if let loadedChart {
             findings = AnchorChecker(contract: contract, chart: loadedChart, components: options.components)
@@ -60,7 +110,143 @@ public struct CheckRun: Sendable {
             findings = Ownership(chart: loadedChart).assignOwners(findings, index: renderedPaths)
         }
         return Triage(contract: contract, findings: findings, allowlist: allowlist, notices: notices,
-                      inputErrors: errors, resourceCount: resources.count, inputCount: inputCount,
+                      inputErrors: errors, resourceCount: resourceCount, inputCount: inputs.count,
                       reportsStaleExceptions: hasManifests)
+    }
+
+    // MARK: - Reading
+
+    private enum Job: Sendable {
+        case chart(ChartContext)
+        case input(Input)
+    }
+
+    private enum JobResult: Sendable {
+        case chart(Result<LoadedChart, LayerContractError>)
+        case input(InputRead)
+    }
+
+    private func run(_ job: Job, contract: Contract) -> JobResult {
+        switch job {
+        case .chart(let chart):
+            do throws(LayerContractError) {
+                return .chart(.success(try chart.load(limits: limits)))
+            } catch {
+                return .chart(.failure(error))
+            }
+        case .input(let input):
+            return .input(read(input, contract: contract))
+        }
+    }
+
+    private func read(_ input: Input, contract: Contract) -> InputRead {
+        var sieve = ResourceSieve(contract: contract, options: options, origin: input.origin,
+                                  rereadable: input.source != .standardInput)
+        var paths = input.keepPaths ? RenderedPathIndex() : nil
+        let origin = input.origin
+        let facts = ManifestReader.forEachView(
+            in: input.source, limits: limits,
+            visit: input.keepPaths ? { paths?.add($0, origin: origin) } : nil
+        ) { sieve.take($0) }
+        return InputRead(notices: facts.notices, error: facts.error, digest: sieve.digest, paths: paths)
+    }
+
+    /// The resources the checks need, in input order: what the sieves kept,
+    /// plus the pending workloads that a found Service's selector or a
+    /// `workloadRef` turns out to need, read again from their inputs.
+    private func resolve(_ reads: [InputRead], inputs: [Input], contract: Contract,
+                         errors: inout [YAMLError]) -> [CheckedResource] {
+        // The Services the checks will find: the first of each contract name.
+        let names = Set(contract.services.map(\.serviceName.value))
+        var found: Set<String> = []
+        var selectors: [[UInt32]] = []
+        var references: Set<UInt32> = []
+        for read in reads {
+            for (_, checked) in read.digest.kept {
+                let resource = checked.resource
+                if let service = resource.service, names.contains(resource.nameValue),
+                   found.insert(resource.nameValue).inserted, let selector = service.selector {
+                    selectors.append(selector.pairs.map { ResourceSieve.pairHash($0.key.value, $0.value.value) })
+                }
+                if let reference = resource.workload?.workloadReference {
+                    references.insert(ResourceSieve.scopedNameHash(resource.namespace?.value, reference.name.value))
+                }
+            }
+        }
+        let wanted: [[Int]] = reads.map { read in
+            read.digest.pending.compactMap { pending in
+                let referenced = pending.scopedNameHash != 0 && references.contains(pending.scopedNameHash)
+                let selected = selectors.contains {
+                    ResourceSieve.mayMatch(pending, selector: $0, pairHashes: read.digest.pairHashes)
+                }
+                return referenced || selected ? Int(pending.ordinal) : nil
+            }
+        }
+        let rereads = Self.parallelMap(Array(inputs.indices.filter { !wanted[$0].isEmpty })) { index in
+            (index, reread(inputs[index], reads[index].digest, ordinals: wanted[index]))
+        }
+        var recovered: [Int: [(ordinal: Int, resource: CheckedResource)]] = [:]
+        for (index, result) in rereads {
+            recovered[index] = result.resources
+            if let error = result.error { errors.append(error) }
+        }
+
+        var resources: [CheckedResource] = []
+        resources.reserveCapacity(reads.reduce(0) { $0 + $1.digest.kept.count })
+        for (index, read) in reads.enumerated() {
+            guard let extra = recovered[index], !extra.isEmpty else {
+                resources.append(contentsOf: read.digest.kept.lazy.map(\.resource))
+                continue
+            }
+            let merged = (read.digest.kept + extra).sorted { $0.ordinal < $1.ordinal }
+            resources.append(contentsOf: merged.lazy.map(\.resource))
+        }
+        return resources
+    }
+
+    /// Reads an input again for the workloads at `ordinals`, and checks that
+    /// they are still what the first read saw.
+    private func reread(_ input: Input, _ digest: ResourceSieve.Digest,
+                        ordinals: [Int]) -> (resources: [(ordinal: Int, resource: CheckedResource)], error: YAMLError?) {
+        let wanted = Set(ordinals)
+        let last = ordinals.max() ?? -1
+        var ordinal = 0
+        var resources: [(ordinal: Int, resource: CheckedResource)] = []
+        var changed = false
+        var pairHashes: [UInt32] = []
+        let expected = Dictionary(digest.pending.map { (Int($0.ordinal), $0) }, uniquingKeysWith: { first, _ in first })
+        _ = ManifestReader.forEachView(in: input.source, limits: limits) { view in
+            defer { ordinal += 1 }
+            guard ordinal <= last, wanted.contains(ordinal) else { return }
+            pairHashes.removeAll(keepingCapacity: true)
+            guard view.isWorkload,
+                  let again = ResourceSieve.pending(view, ordinal: ordinal, into: &pairHashes),
+                  let before = expected[ordinal], again.scopedNameHash == before.scopedNameHash,
+                  pairHashes == Array(digest.pairHashes[Int(before.firstPair)..<Int(before.firstPair) + Int(before.pairCount)]) else {
+                changed = true
+                return
+            }
+            resources.append((ordinal, CheckedResource(view.resource(), origin: input.origin)))
+        }
+        guard !changed, resources.count == wanted.count else {
+            return ([], YAMLError(stage: .io, problem: "the input changed while it was being read; run the check again",
+                                  location: SourceLocation(file: input.source.displayName, line: 1, column: 1)))
+        }
+        return (resources, nil)
+    }
+
+    // MARK: - Parallelism
+
+    /// `transform` applied to every element on all cores; results in order.
+    private static func parallelMap<Element: Sendable, Result: Sendable>(
+        _ elements: [Element], _ transform: @Sendable (Element) -> Result
+    ) -> [Result] {
+        guard elements.count > 1 else { return elements.map(transform) }
+        let results = Mutex<[Result?]>(Array(repeating: nil, count: elements.count))
+        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
+            let result = transform(elements[index])
+            results.withLock { $0[index] = result }
+        }
+        return results.withLock { $0.map { $0! } }
     }
 }

@@ -16,15 +16,37 @@ public enum ManifestReader {
     /// that keep more than the resource facts (ownership, blame).
     public static func read(_ source: InputSource, limits: ParseLimits = .default,
                             visit: ((YAMLDocument) -> Void)? = nil) -> InputFacts {
+        var resources: [Resource] = []
+        var facts = forEachResource(in: source, limits: limits, visit: visit) { resources.append($0) }
+        facts.resources = resources
+        return facts
+    }
+
+    /// Streams an input: `each` sees every resource in document order (the
+    /// items of a `List` in item order) and nothing is kept, so memory does
+    /// not grow with the input. The facts returned carry the notices, the
+    /// document count and the error; their `resources` stay empty.
+    public static func forEachResource(in source: InputSource, limits: ParseLimits = .default,
+                                       visit: ((YAMLDocument) -> Void)? = nil,
+                                       _ each: (Resource) -> Void) -> InputFacts {
+        forEachView(in: source, limits: limits, visit: visit) { each($0.resource()) }
+    }
+
+    /// Streams an input as unread objects: `each` sees every resource's view
+    /// in document order and decides what to build of it (`resource()`);
+    /// the notices are those `read` reports.
+    public static func forEachView(in source: InputSource, limits: ParseLimits = .default,
+                                   visit: ((YAMLDocument) -> Void)? = nil,
+                                   _ each: (ResourceView) -> Void) -> InputFacts {
         var facts = InputFacts(name: source.displayName)
         do {
             let parser = try YAMLStreamParser(source, limits: limits)
             while let document = try parser.nextDocument() {
                 facts.documents += 1
                 visit?(document)
-                let extracted = ResourceExtractor.resources(in: document)
-                facts.resources.append(contentsOf: extracted.resources)
-                facts.notices.append(contentsOf: extracted.notices)
+                let found = ResourceExtractor.views(in: document)
+                for view in found.views { each(view) }
+                facts.notices.append(contentsOf: found.notices)
             }
             if facts.documents == 0 {
                 facts.notices.append(ManifestNotice(kind: .skipped, message: "no YAML documents (empty or only comments)",

@@ -67,3 +67,12 @@ public struct Located<Value: Sendable>: Sendable {
 
 extension Located: Equatable where Value: Equatable {}
 extension Located: Hashable where Value: Hashable {}
+
+/// A libyaml mark converted once, at the C boundary, to 1-based line and
+/// column in the arena's 32-bit form.
+struct ArenaMark {
+    var line: Int32
+    var column: Int32
+
+    var mark: Mark { Mark(line: Int(line), column: Int(column)) }
+}

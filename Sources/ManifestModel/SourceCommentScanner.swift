@@ -20,6 +20,8 @@ struct SourceCommentScanner {
     private var captureLine = 0
     private var capture: [UInt8] = []
     private var offset = 0
+    /// How many bytes of a leading byte-order mark have been seen.
+    private var byteOrderMarkSeen = 0
 
     private var recent = RecentChunk()
     private var older = RecentChunk()
@@ -30,45 +32,93 @@ struct SourceCommentScanner {
         var startOffset = 0
         var startLine = 1
         var startColumn = 1
+        /// Column just after the chunk's last byte.
+        var endColumn = 1
     }
 
     mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>) {
-        older = recent
-        recent.bytes.removeAll(keepingCapacity: true)
-        recent.bytes.append(contentsOf: chunk)
+        swap(&older, &recent)
+        recent.bytes = Array(unsafeUninitializedCapacity: chunk.count) { buffer, count in
+            if let source = chunk.baseAddress, chunk.count > 0 {
+                buffer.baseAddress!.initialize(from: source, count: chunk.count)
+            }
+            count = chunk.count
+        }
         recent.startOffset = offset
         recent.startLine = line
-        recent.startColumn = columnAtEnd(of: older)
+        recent.startColumn = older.bytes.isEmpty ? 1 : older.endColumn
 
+        // A byte-order mark is not part of the first line (it may arrive in
+        // pieces when the input comes from a pipe).
         var position = 0
-        if offset == 0, chunk.count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
-            position = 3
+        let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        while offset + position < 3, position < chunk.count, byteOrderMarkSeen == offset + position,
+              chunk[position] == byteOrderMark[offset + position] {
+            byteOrderMarkSeen += 1
+            position += 1
+        }
+        if offset == 0, position > 0 {
             // libyaml does not count the byte-order mark as a column: start one
             // column early so that the mark's lead byte brings the count to 1.
             recent.startColumn = 0
         }
+        // Lines are counted a word at a time; only lines that start with `#`
+        // are looked at byte by byte (comments are rare in rendered output).
         while position < chunk.count {
-            if atLineStart {
-                atLineStart = false
-                if chunk[position] == UInt8(ascii: "#") {
-                    capturing = true
-                    captureLine = line
-                    capture.removeAll(keepingCapacity: true)
+            if capturing {
+                let newline = firstByte(UInt8(ascii: "\n"), in: chunk, from: position)
+                let lineEnd = newline ?? chunk.count
+                if capture.count < Self.maxCommentBytes {
+                    let take = min(lineEnd - position, Self.maxCommentBytes - capture.count)
+                    capture.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[position..<position + take]))
                 }
+                guard let newline else {
+                    position = chunk.count
+                    break
+                }
+                finishCapture()
+                line += 1
+                atLineStart = true
+                position = newline + 1
+                continue
             }
-            let newline = firstNewline(chunk, from: position)
-            let lineEnd = newline ?? chunk.count
-            if capturing, capture.count < Self.maxCommentBytes {
-                let take = min(lineEnd - position, Self.maxCommentBytes - capture.count)
-                capture.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[position..<position + take]))
+            // The next `#` that starts a line, counting the lines before it.
+            var hash = position
+            var found: Int?
+            while let candidate = firstByte(UInt8(ascii: "#"), in: chunk, from: hash) {
+                if candidate == position ? atLineStart : chunk[candidate - 1] == UInt8(ascii: "\n") {
+                    found = candidate
+                    break
+                }
+                hash = candidate + 1
             }
-            guard let newline else { break }
-            if capturing { finishCapture() }
-            line += 1
-            atLineStart = true
-            position = newline + 1
+            let end = found ?? chunk.count
+            let newlines = Self.countNewlines(chunk, position..<end)
+            line += newlines
+            if let found {
+                capturing = true
+                captureLine = line
+                capture.removeAll(keepingCapacity: true)
+                position = found
+            } else {
+                if end > position { atLineStart = chunk[end - 1] == UInt8(ascii: "\n") }
+                position = end
+            }
         }
         offset += chunk.count
+        recent.endColumn = Self.columnAfter(chunk, startColumn: recent.startColumn)
+    }
+
+    /// The column after the last byte of `chunk`: only the bytes after its
+    /// last line break count.
+    private static func columnAfter(_ chunk: UnsafeBufferPointer<UInt8>, startColumn: Int) -> Int {
+        guard let base = chunk.baseAddress, !chunk.isEmpty else { return startColumn }
+        var column = startColumn
+        var from = chunk.count
+        while from > 0, base[from - 1] != UInt8(ascii: "\n") { from -= 1 }
+        if from > 0 { column = 1 }
+        for index in from..<chunk.count where base[index] & 0xC0 != 0x80 { column += 1 }
+        return column
     }
 
     mutating func finish() {
@@ -108,19 +158,6 @@ struct SourceCommentScanner {
         return Mark(line: line, column: 1)
     }
 
-    private func columnAtEnd(of chunk: RecentChunk) -> Int {
-        guard !chunk.bytes.isEmpty else { return 1 }
-        var column = chunk.startColumn
-        for byte in chunk.bytes {
-            if byte == UInt8(ascii: "\n") {
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
-        return column
-    }
-
     private mutating func finishCapture() {
         capturing = false
         guard capture.starts(with: Self.prefix) else { return }
@@ -133,10 +170,37 @@ struct SourceCommentScanner {
         comments.append(Comment(line: captureLine, column: 1, text: String(decoding: text, as: UTF8.self)))
     }
 
-    private func firstNewline(_ chunk: UnsafeBufferPointer<UInt8>, from position: Int) -> Int? {
+    private func firstByte(_ byte: UInt8, in chunk: UnsafeBufferPointer<UInt8>, from position: Int) -> Int? {
         guard let base = chunk.baseAddress, position < chunk.count else { return nil }
-        guard let found = memchr(base + position, Int32(UInt8(ascii: "\n")), chunk.count - position) else { return nil }
+        guard let found = memchr(base + position, Int32(byte), chunk.count - position) else { return nil }
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Line feeds in `chunk[range]`, sixteen bytes at a time: lane-wise
+    /// comparisons are summed in a vector, and the vector every 255 blocks.
+    static func countNewlines(_ chunk: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        guard let base = chunk.baseAddress, !range.isEmpty else { return 0 }
+        var count = 0
+        var index = range.lowerBound
+        let feed = SIMD16<UInt8>(repeating: UInt8(ascii: "\n"))
+        let one = SIMD16<UInt8>(repeating: 1)
+        let zero = SIMD16<UInt8>(repeating: 0)
+        while index + 16 <= range.upperBound {
+            var lanes = zero
+            var blocks = 0
+            while blocks < 255, index + 16 <= range.upperBound {
+                let bytes = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
+                lanes &+= zero.replacing(with: one, where: bytes .== feed)
+                index += 16
+                blocks += 1
+            }
+            count += Int(lanes.wrappedSum())
+        }
+        while index < range.upperBound {
+            if base[index] == UInt8(ascii: "\n") { count &+= 1 }
+            index += 1
+        }
+        return count
     }
 }
 

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The identity of a node inside one `YAMLDocument`.
 public struct NodeID: Sendable, Hashable {
     public let index: Int32
@@ -62,28 +66,34 @@ public struct DuplicateKey: Sendable, Hashable {
     public var duplicate: SourceLocation
 }
 
-/// One YAML document as a positioned tree. Nodes live in flat arrays and are
-/// addressed by `NodeID`; scalar text, tags and anchors share one byte buffer.
-public struct YAMLDocument: Sendable {
-    public let file: String
-    /// 0-based position of the document in its stream.
-    public let index: Int
-    public let explicitStart: Bool
-    public let explicitEnd: Bool
-    public let span: Span
-    /// The template named by a `# Source:` comment between the previous
-    /// document and this one, with the comment's position.
-    public let source: Located<String>?
-    public let root: NodeID?
-    public let duplicateKeys: [DuplicateKey]
+/// The arena of one document: its nodes, child lists and text, in the blocks
+/// the builder wrote them into (kept alive here, never changed afterwards),
+/// so copies of a document share it and read it without bounds, uniqueness
+/// or reference-counting work per access. The document's other facts live
+/// here too, so copying a `YAMLDocument` is one retain.
+final class DocumentStorage: @unchecked Sendable {
+    let file: String
+    let index: Int
+    let explicitStart: Bool
+    let explicitEnd: Bool
+    let span: Span
+    let source: Located<String>?
+    let root: NodeID?
+    let duplicateKeys: [DuplicateKey]
 
-    let nodes: [NodeRecord]
-    let children: [Int32]
-    let bytes: [UInt8]
+    let nodes: UnsafePointer<NodeRecord>
+    let nodeCount: Int
+    let children: UnsafePointer<Int32>
+    let childCount: Int
+    let bytes: UnsafePointer<UInt8>
+    let byteCount: Int
+    /// The heap blocks the pointers point into.
+    private let blocks: [AnyObject]
 
     init(file: String, index: Int, explicitStart: Bool, explicitEnd: Bool, span: Span,
          source: Located<String>?, root: NodeID?, duplicateKeys: [DuplicateKey],
-         nodes: [NodeRecord], children: [Int32], bytes: [UInt8]) {
+         nodes: UnsafeBufferPointer<NodeRecord>, children: UnsafeBufferPointer<Int32>, bytes: UnsafeBufferPointer<UInt8>,
+         blocks: [AnyObject]) {
         self.file = file
         self.index = index
         self.explicitStart = explicitStart
@@ -92,106 +102,202 @@ public struct YAMLDocument: Sendable {
         self.source = source
         self.root = root
         self.duplicateKeys = duplicateKeys
-        self.nodes = nodes
-        self.children = children
-        self.bytes = bytes
+        self.nodes = nodes.baseAddress!
+        nodeCount = nodes.count
+        self.children = children.baseAddress!
+        childCount = children.count
+        self.bytes = bytes.baseAddress!
+        byteCount = bytes.count
+        self.blocks = blocks
+    }
+}
+
+/// One YAML document as a positioned tree. Nodes live in flat arrays and are
+/// addressed by `NodeID`; scalar text, tags and anchors share one byte buffer.
+public struct YAMLDocument: Sendable {
+    let storage: DocumentStorage
+
+    public var file: String { storage.file }
+    /// 0-based position of the document in its stream.
+    public var index: Int { storage.index }
+    public var explicitStart: Bool { storage.explicitStart }
+    public var explicitEnd: Bool { storage.explicitEnd }
+    public var span: Span { storage.span }
+    /// The template named by a `# Source:` comment between the previous
+    /// document and this one, with the comment's position.
+    public var source: Located<String>? { storage.source }
+    public var root: NodeID? { storage.root }
+    public var duplicateKeys: [DuplicateKey] { storage.duplicateKeys }
+
+    init(storage: DocumentStorage) {
+        self.storage = storage
     }
 
-    public var nodeCount: Int { nodes.count }
+    public var nodeCount: Int { storage.nodeCount }
+
+    /// The record of a node; a `NodeID` from another document traps rather
+    /// than reading outside this one.
+    @inline(__always)
+    func record(_ id: NodeID) -> NodeRecord {
+        let index = Int(id.index)
+        precondition(index >= 0 && index < storage.nodeCount, "NodeID does not belong to this document")
+        return storage.nodes[index]
+    }
+
+    @inline(__always)
+    private func child(_ slot: Int) -> NodeID {
+        NodeID(storage.children[slot])
+    }
 
     // MARK: - Node facts
 
-    public func kind(_ id: NodeID) -> NodeKind { nodes[Int(id.index)].kind }
+    public func kind(_ id: NodeID) -> NodeKind { record(id).kind }
 
     /// The node an alias stands for; any other node is returned as it is.
     public func resolved(_ id: NodeID) -> NodeID {
-        let record = nodes[Int(id.index)]
+        let record = record(id)
         return record.kind == .alias ? NodeID(record.first) : id
     }
 
     public func span(_ id: NodeID) -> Span {
-        let record = nodes[Int(id.index)]
+        let record = record(id)
         return Span(start: Mark(line: Int(record.startLine), column: Int(record.startColumn)),
                     end: Mark(line: Int(record.endLine), column: Int(record.endColumn)))
     }
 
     public func location(_ id: NodeID) -> SourceLocation {
-        SourceLocation(file: file, span: span(id))
+        SourceLocation(file: storage.file, span: span(id))
     }
 
     public func scalarStyle(_ id: NodeID) -> ScalarStyle {
-        let record = nodes[Int(id.index)]
+        let record = record(id)
         return record.kind == .scalar ? ScalarStyle(rawValue: record.style) ?? .plain : .plain
     }
 
     public func collectionStyle(_ id: NodeID) -> CollectionStyle {
-        let record = nodes[Int(id.index)]
+        let record = record(id)
         return record.kind == .scalar ? .block : CollectionStyle(rawValue: record.style) ?? .block
     }
 
-    public func tag(_ id: NodeID) -> String? { string(nodes[Int(id.index)].tag) }
+    public func tag(_ id: NodeID) -> String? { string(record(id).tag) }
 
     /// The anchor a node defines, or for an alias the anchor it refers to.
-    public func anchor(_ id: NodeID) -> String? { string(nodes[Int(id.index)].anchor) }
+    public func anchor(_ id: NodeID) -> String? { string(record(id).anchor) }
 
     // MARK: - Scalars
 
     /// The scalar's text as libyaml delivered it (after escapes and folding).
     public func text(_ id: NodeID) -> String {
-        string(nodes[Int(id.index)].text) ?? ""
+        string(record(id).text) ?? ""
     }
 
     /// Calls `body` with the scalar's UTF-8 bytes, without building a String.
     public func withTextBytes<R>(_ id: NodeID, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let range = nodes[Int(id.index)].text
-        return try bytes.withUnsafeBufferPointer { buffer in
-            guard range.isPresent, range.length > 0 else {
-                return try body(UnsafeBufferPointer(start: nil, count: 0))
-            }
-            return try body(UnsafeBufferPointer(rebasing: buffer[Int(range.offset)..<Int(range.offset + range.length)]))
-        }
+        try body(bytes(record(id).text))
     }
 
     /// True when the node is a scalar whose text is exactly `literal`.
     public func textEquals(_ id: NodeID, _ literal: StaticString) -> Bool {
-        let record = nodes[Int(id.index)]
-        guard record.kind == .scalar, record.text.isPresent,
-              Int(record.text.length) == literal.utf8CodeUnitCount else { return false }
-        return bytes.withUnsafeBufferPointer { buffer in
-            let start = Int(record.text.offset)
-            let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-            for i in 0..<expected.count where buffer[start + i] != expected[i] { return false }
-            return true
+        textEquals(id, UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// True when the node is a scalar whose text is exactly `bytes`.
+    public func textEquals(_ id: NodeID, _ expected: UnsafeBufferPointer<UInt8>) -> Bool {
+        let record = record(id)
+        guard record.kind == .scalar else { return false }
+        return equals(record.text, expected)
+    }
+
+    public func textEquals(_ id: NodeID, _ expected: [UInt8]) -> Bool {
+        expected.withUnsafeBufferPointer { textEquals(id, $0) }
+    }
+
+    /// Where a scalar's text sits in the byte arena.
+    func textRange(_ id: NodeID) -> TextRange {
+        record(id).text
+    }
+
+    /// The bytes of a range of the arena (empty for an absent range).
+    @inline(__always)
+    func bytes(_ range: TextRange) -> UnsafeBufferPointer<UInt8> {
+        guard range.length > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: storage.bytes + Int(range.offset), count: Int(range.length))
+    }
+
+    /// The node (an alias resolved) when it is a mapping.
+    func mappingNode(_ id: NodeID?) -> NodeID? {
+        guard let id else { return nil }
+        let target = resolved(id)
+        return record(target).kind == .mapping ? target : nil
+    }
+
+    /// The scalar (an alias resolved) when it reads as a string: everything
+    /// but a plain, untagged null (`~`, `null`, nothing). No string is made.
+    func stringNode(_ id: NodeID?) -> NodeID? {
+        guard let id else { return nil }
+        let target = resolved(id)
+        let record = record(target)
+        guard record.kind == .scalar else { return nil }
+        if record.style == ScalarStyle.plain.rawValue, !record.tag.isPresent, isPlainNull(record.text) { return nil }
+        return target
+    }
+
+    /// True when `value(_:)` of this scalar is `.null`, without building the value.
+    func isNull(_ id: NodeID) -> Bool {
+        let record = record(resolved(id))
+        guard record.kind == .scalar else { return true }
+        if record.tag.isPresent {
+            let null: StaticString = "tag:yaml.org,2002:null"
+            return equals(record.tag, UnsafeBufferPointer(start: null.utf8Start, count: null.utf8CodeUnitCount))
+        }
+        return record.style == ScalarStyle.plain.rawValue && isPlainNull(record.text)
+    }
+
+    /// `~`, `null`, `Null`, `NULL` or nothing: what a plain scalar reads as null.
+    private func isPlainNull(_ range: TextRange) -> Bool {
+        switch range.length {
+        case 0: return true
+        case 1: return storage.bytes[Int(range.offset)] == UInt8(ascii: "~")
+        case 4:
+            let text = bytes(range)
+            return text[1] == UInt8(ascii: "u") && text[2] == UInt8(ascii: "l") && text[3] == UInt8(ascii: "l")
+                && (text[0] == UInt8(ascii: "n") || text[0] == UInt8(ascii: "N"))
+                || text.elementsEqual("NULL".utf8)
+        default: return false
         }
     }
 
+    @inline(__always)
+    private func equals(_ range: TextRange, _ expected: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard range.isPresent, Int(range.length) == expected.count else { return false }
+        guard expected.count > 0 else { return true }
+        return memcmp(storage.bytes + Int(range.offset), expected.baseAddress!, expected.count) == 0
+    }
+
     func textEquals(_ a: NodeID, _ b: NodeID) -> Bool {
-        let ra = nodes[Int(a.index)].text, rb = nodes[Int(b.index)].text
+        let ra = record(a).text, rb = record(b).text
         guard ra.length == rb.length else { return false }
         guard ra.length > 0 else { return true }
-        return bytes.withUnsafeBufferPointer { buffer in
-            memoryEqual(buffer, Int(ra.offset), Int(rb.offset), Int(ra.length))
-        }
+        return memcmp(storage.bytes + Int(ra.offset), storage.bytes + Int(rb.offset), Int(ra.length)) == 0
     }
 
     /// The scalar resolved as Kubernetes' YAML decoder resolves it (YAML 1.1).
     public func value(_ id: NodeID) -> ScalarValue {
         let target = resolved(id)
-        let record = nodes[Int(target.index)]
+        let record = record(target)
         guard record.kind == .scalar else { return .null }
         let tagText = string(record.tag)
         let style = ScalarStyle(rawValue: record.style) ?? .plain
-        return withTextBytes(target) { ScalarResolver.resolve($0, style: style, tag: tagText) }
+        return ScalarResolver.resolve(bytes(record.text), style: style, tag: tagText)
     }
 
     // MARK: - Collections
 
     /// Items of a sequence (after resolving an alias); empty for other nodes.
     public func items(_ id: NodeID) -> Children {
-        let record = nodes[Int(resolved(id).index)]
-        guard record.kind == .sequence else { return Children(storage: children[0..<0], stride: 1, base: 0) }
-        let start = Int(record.first)
-        return Children(storage: children[start..<start + Int(record.count)], stride: 1, base: 0)
+        let record = record(resolved(id))
+        guard record.kind == .sequence else { return Children(storage: storage, start: 0, count: 0, stride: 1, base: 0) }
+        return Children(storage: storage, start: Int(record.first), count: Int(record.count), stride: 1, base: 0)
     }
 
     /// Keys of a mapping in document order (after resolving an alias).
@@ -205,25 +311,26 @@ public struct YAMLDocument: Sendable {
     }
 
     public func pairCount(_ id: NodeID) -> Int {
-        let record = nodes[Int(resolved(id).index)]
+        let record = record(resolved(id))
         return record.kind == .mapping ? Int(record.count) : 0
     }
 
     private func pairs(_ id: NodeID, base: Int) -> Children {
-        let record = nodes[Int(resolved(id).index)]
-        guard record.kind == .mapping else { return Children(storage: children[0..<0], stride: 2, base: base) }
-        let start = Int(record.first)
-        return Children(storage: children[start..<start + 2 * Int(record.count)], stride: 2, base: base)
+        let record = record(resolved(id))
+        guard record.kind == .mapping else { return Children(storage: storage, start: 0, count: 0, stride: 2, base: base) }
+        return Children(storage: storage, start: Int(record.first), count: Int(record.count), stride: 2, base: base)
     }
 
     /// The value for a scalar key, the last one when the key is duplicated.
     public func value(in mapping: NodeID, forKey key: StaticString) -> NodeID? {
-        let record = nodes[Int(resolved(mapping).index)]
+        let record = record(resolved(mapping))
         guard record.kind == .mapping else { return nil }
+        let expected = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
         var found: Int32?
         var slot = Int(record.first)
         for _ in 0..<Int(record.count) {
-            if textEquals(NodeID(children[slot]), key) { found = children[slot + 1] }
+            let keyRecord = storage.nodes[Int(storage.children[slot])]
+            if keyRecord.kind == .scalar, equals(keyRecord.text, expected) { found = storage.children[slot + 1] }
             slot += 2
         }
         return found.map { resolved(NodeID($0)) }
@@ -238,28 +345,31 @@ public struct YAMLDocument: Sendable {
     private func string(_ range: TextRange) -> String? {
         guard range.isPresent else { return nil }
         guard range.length > 0 else { return "" }
-        return bytes.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(range.offset)..<Int(range.offset + range.length)]),
-                   as: UTF8.self)
-        }
+        return String(decoding: bytes(range), as: UTF8.self)
     }
 }
 
 /// A view of a collection's children stored in the document's child array.
 public struct Children: RandomAccessCollection, Sendable {
-    let storage: ArraySlice<Int32>
+    let storage: DocumentStorage
+    /// First slot in the child array, and how many members (pairs for a mapping).
+    let start: Int
+    let memberCount: Int
     let stride: Int
     let base: Int
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { storage.count / stride }
-    public subscript(position: Int) -> NodeID {
-        NodeID(storage[storage.startIndex + position * stride + base])
+    init(storage: DocumentStorage, start: Int, count: Int, stride: Int, base: Int) {
+        self.storage = storage
+        self.start = start
+        memberCount = count
+        self.stride = stride
+        self.base = base
     }
-}
 
-@inline(__always)
-func memoryEqual(_ buffer: UnsafeBufferPointer<UInt8>, _ a: Int, _ b: Int, _ length: Int) -> Bool {
-    for i in 0..<length where buffer[a + i] != buffer[b + i] { return false }
-    return true
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { memberCount }
+    public subscript(position: Int) -> NodeID {
+        precondition(position >= 0 && position < memberCount, "index out of range")
+        return NodeID(storage.children[start + position * stride + base])
+    }
 }

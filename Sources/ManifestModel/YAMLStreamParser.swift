@@ -12,6 +12,8 @@ public final class YAMLStreamParser {
 
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private let feed: InputFeed
+    /// Reused from document to document; nil only while a document is read.
+    private var builder: DocumentBuilder?
     private var finished = false
     private var documentIndex = 0
     private var previousDocumentEndLine = 0
@@ -33,6 +35,7 @@ public final class YAMLStreamParser {
         case .bytes(let bytes, _):
             feed = InputFeed(bytes: bytes, maxDocumentBytes: limits.maxDocumentBytes)
         }
+        builder = DocumentBuilder(file: source.displayName, limits: limits)
         parser = .allocate(capacity: 1)
         guard yaml_parser_initialize(parser) == 1 else {
             parser.deallocate()
@@ -54,52 +57,67 @@ public final class YAMLStreamParser {
     /// The next document of the stream, or nil at its end. After an error the
     /// stream is finished: libyaml cannot resume past a syntax error.
     public func nextDocument() throws(YAMLError) -> YAMLDocument? {
-        guard !finished else { return nil }
+        guard !finished, var builder = builder.take() else { return nil }
+        // The builder works as a local, not through the class property, so no
+        // access check or copy touches the per-event path.
+        defer { self.builder = builder }
         do throws(YAMLError) {
-            var builder: DocumentBuilder?
+            var inDocument = false
+            var event = yaml_event_t()
             while true {
-                var event = yaml_event_t()
                 guard yaml_parser_parse(parser, &event) == 1 else { throw parserError() }
                 defer { yaml_event_delete(&event) }
-                let start = mark(event.start_mark), end = mark(event.end_mark)
+                // Scalars are most events: test for them first, so the common
+                // path is one predictable branch rather than a jump table.
+                if event.type == YAML_SCALAR_EVENT {
+                    guard inDocument else { continue }
+                    let scalar = event.data.scalar
+                    try builder.addScalar(
+                        value: UnsafeBufferPointer(start: scalar.value, count: scalar.length),
+                        style: scalarStyle(scalar.style),
+                        tag: scalar.tag, anchor: scalar.anchor,
+                        start: position(event.start_mark), end: position(event.end_mark))
+                    continue
+                }
                 switch event.type {
-                case YAML_STREAM_END_EVENT:
-                    finished = true
-                    return nil
+                case YAML_MAPPING_START_EVENT:
+                    guard inDocument else { continue }
+                    let mapping = event.data.mapping_start
+                    try builder.openCollection(kind: .mapping,
+                                               style: mapping.style == YAML_FLOW_MAPPING_STYLE ? .flow : .block,
+                                               tag: mapping.tag, anchor: mapping.anchor, start: position(event.start_mark))
+                case YAML_SEQUENCE_START_EVENT:
+                    guard inDocument else { continue }
+                    let sequence = event.data.sequence_start
+                    try builder.openCollection(kind: .sequence,
+                                               style: sequence.style == YAML_FLOW_SEQUENCE_STYLE ? .flow : .block,
+                                               tag: sequence.tag, anchor: sequence.anchor, start: position(event.start_mark))
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    guard inDocument else { continue }
+                    builder.closeCollection(end: position(event.end_mark))
+                case YAML_ALIAS_EVENT:
+                    guard inDocument else { continue }
+                    try builder.addAlias(anchor: event.data.alias.anchor,
+                                         start: position(event.start_mark), end: position(event.end_mark))
                 case YAML_DOCUMENT_START_EVENT:
                     feed.documentStartBytes = feed.totalBytes
-                    builder = DocumentBuilder(file: name, limits: limits, start: start,
-                                              explicitStart: event.data.document_start.implicit == 0)
+                    builder.begin(start: mark(event.start_mark),
+                                  explicitStart: event.data.document_start.implicit == 0)
+                    inDocument = true
                 case YAML_DOCUMENT_END_EVENT:
-                    guard let finishedBuilder = builder else { continue }
-                    let document = finishedBuilder.finish(
+                    guard inDocument else { continue }
+                    let end = mark(event.end_mark)
+                    let document = builder.finish(
                         index: documentIndex, end: end,
                         explicitEnd: event.data.document_end.implicit == 0,
-                        source: sourceComment(before: finishedBuilder.rootStartLine ?? end.line))
+                        source: sourceComment(before: builder.rootStartLine ?? end.line))
                     documentIndex += 1
                     previousDocumentEndLine = end.line
                     feed.scanner.discard(before: end.line)
                     return document
-                case YAML_SCALAR_EVENT:
-                    let scalar = event.data.scalar
-                    try builder?.addScalar(
-                        value: UnsafeBufferPointer(start: scalar.value, count: scalar.length),
-                        style: scalarStyle(scalar.style),
-                        tag: scalar.tag, anchor: scalar.anchor, start: start, end: end)
-                case YAML_SEQUENCE_START_EVENT:
-                    let sequence = event.data.sequence_start
-                    try builder?.openCollection(kind: .sequence,
-                                                style: sequence.style == YAML_FLOW_SEQUENCE_STYLE ? .flow : .block,
-                                                tag: sequence.tag, anchor: sequence.anchor, start: start)
-                case YAML_MAPPING_START_EVENT:
-                    let mapping = event.data.mapping_start
-                    try builder?.openCollection(kind: .mapping,
-                                                style: mapping.style == YAML_FLOW_MAPPING_STYLE ? .flow : .block,
-                                                tag: mapping.tag, anchor: mapping.anchor, start: start)
-                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                    builder?.closeCollection(end: end)
-                case YAML_ALIAS_EVENT:
-                    try builder?.addAlias(anchor: event.data.alias.anchor, start: start, end: end)
+                case YAML_STREAM_END_EVENT:
+                    finished = true
+                    return nil
                 default:
                     continue
                 }
@@ -158,6 +176,13 @@ public final class YAMLStreamParser {
 
     private func mark(_ mark: yaml_mark_t) -> Mark {
         Mark(line: mark.line + 1, column: mark.column + 1)
+    }
+
+    @inline(__always)
+    private func position(_ mark: yaml_mark_t) -> ArenaMark {
+        // libyaml's marks are 0-based and never negative; past Int32.max they clamp.
+        ArenaMark(line: Int32(truncatingIfNeeded: Swift.min(mark.line, Int(Int32.max) - 1) &+ 1),
+                  column: Int32(truncatingIfNeeded: Swift.min(mark.column, Int(Int32.max) - 1) &+ 1))
     }
 
     private func scalarStyle(_ style: yaml_scalar_style_t) -> ScalarStyle {

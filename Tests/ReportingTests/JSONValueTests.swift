@@ -1,4 +1,5 @@
 @testable import Reporting
+import LayerContract
 import XCTest
 
 /// The serializer against Python's `json.dumps(indent=2, sort_keys=True)`.
