@@ -105,6 +105,10 @@ public struct CheckRun: Sendable {
         let hasManifests = !inputs.isEmpty
         var findings = hasManifests ? DriftChecker(contract: contract, options: options).check(resources) : []
         if let loadedChart {
+            // Chart files left unread (outside the chart, not regular files) are said, never dropped.
+            notices += loadedChart.files.skipped.map {
+                ManifestNotice(kind: .skipped, message: $0.reason, location: SourceLocation(file: $0.path, line: 1, column: 1))
+            }
             findings = AnchorChecker(contract: contract, chart: loadedChart, components: options.components)
                 .check(after: findings)
             findings = Ownership(chart: loadedChart).assignOwners(findings, index: renderedPaths)

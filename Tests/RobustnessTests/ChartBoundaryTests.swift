@@ -159,6 +159,11 @@ final class ChartBoundaryTests: XCTestCase {
         assertBounded(check, [1])
         assertConfined(checkAccesses, layout)
         assertNoLeak(check)
+        // Left out, but said: spec section 3 drops nothing silently.
+        XCTAssertTrue(check.stdout.contains("\"file\": \"chart/templates/passwd.yaml\""), check.summary)
+        XCTAssertTrue(check.stdout.contains("\"message\": \"resolves outside the chart folder; not followed\""), check.summary)
+        XCTAssertTrue(blame.stderr.contains("chart/templates/passwd.yaml:1:1: note: skipped: resolves outside the chart folder"),
+                      blame.summary)
     }
 
     func testValuesFileSymlinkedOutOfTheChartIsRefused() throws {
