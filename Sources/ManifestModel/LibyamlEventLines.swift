@@ -4,8 +4,7 @@ extension EventLines {
     /// libyaml's own events for an input, written as event lines with no tree
     /// in between: the baseline the model's `stream` output is compared with.
     public static func libyaml(_ source: InputSource) throws(YAMLError) -> String {
-        // The stream parser's error mapping is reused by parsing the same input
-        // again when libyaml fails; the baseline itself needs no tree.
+        // Straight from libyaml's events, with no tree in between.
         let parser = try LibyamlEventReader(source)
         return try parser.readAll()
     }

@@ -89,7 +89,7 @@ struct TemplateAnalyzer {
                 if tokens.count >= 2, case .variable(let name) = tokens[0], tokens[1] == .declare || tokens[1] == .assign {
                     let result = TemplateExpression(scope: scope).evaluate(tokens.dropFirst(2))
                     record(result.contributions)
-                    scope.variables[name] = bindingReference(result)
+                    scope.variables[name] = result.primary
                     continue
                 }
                 let result = TemplateExpression(scope: scope).evaluate(tokens[...])
@@ -222,11 +222,6 @@ struct TemplateAnalyzer {
         default:
             break
         }
-    }
-
-    /// What a variable stands for: the single reference when there is one.
-    private func bindingReference(_ result: TemplateExpression.Result) -> ValueReference {
-        result.primary
     }
 
     private mutating func record(_ contributions: [Contribution]) {

@@ -58,12 +58,9 @@ public struct TemplateIndex: Sendable {
                 case "end":
                     guard let block = open.popLast() else { continue }
                     if let name = block.name {
-                        var body = Array(lines[block.start...index])
-                        // The define's own line keeps only what follows the action; the
-                        // end line only what precedes it: both are handled by the analyzer
-                        // tracking the define/end actions themselves.
-                        body[0].masked = body[0].masked
-                        result.append(HelperDefinition(name: name, file: file, lines: body))
+                        // The body keeps its define and end lines: the analyzer enters and
+                        // leaves the helper on those actions.
+                        result.append(HelperDefinition(name: name, file: file, lines: Array(lines[block.start...index])))
                     }
                 default:
                     continue
