@@ -1,0 +1,44 @@
+import ManifestModel
+
+/// Where each rendered node sits and what it is, kept per document while it
+/// is read so that findings, computed later across documents, can be traced
+/// back to the template and values that wrote them.
+public struct RenderedPathIndex: Sendable {
+    public struct Entry: Sendable {
+        public var source: String?
+        public var path: [RenderedSegment]
+        public var value: String?
+        public var origin: InputOrigin
+    }
+
+    private var entries: [SourceLocation: Entry] = [:]
+
+    public init() {}
+
+    /// Findings point at fields of the resource views, none deeper than a
+    /// CronJob's container ports (10 levels); deeper nodes are not kept, so a
+    /// deep, wide document cannot make the index grow with nodes times depth.
+    static let maxDepth = 16
+
+    /// Records every node of a document a finding can point at, keyed by where it starts.
+    public mutating func add(_ document: YAMLDocument, origin: InputOrigin) {
+        document.walk(maxDepth: Self.maxDepth) { leaf in
+            let value = leaf.isScalar ? document.text(document.resolved(leaf.node)) : nil
+            entries[Self.key(leaf.location)] = Entry(source: document.source?.value, path: leaf.path, value: value, origin: origin)
+        }
+    }
+
+    /// Adds another index's entries; where both know a position, the other
+    /// wins, as if its documents had been added after these.
+    public mutating func merge(_ other: RenderedPathIndex) {
+        entries.merge(other.entries) { _, later in later }
+    }
+
+    public func entry(at location: SourceLocation) -> Entry? {
+        entries[Self.key(location)]
+    }
+
+    private static func key(_ location: SourceLocation) -> SourceLocation {
+        SourceLocation(file: location.file, line: location.line, column: location.column)
+    }
+}
