@@ -24,8 +24,9 @@ public struct Blame: Sendable {
     /// Entries handed over at a time: output streams instead of growing with the input.
     static let batchSize = 1024
 
-    public init(chart: LoadedChart?, origin: InputOrigin = .rendered, limits: ParseLimits = .default) {
-        self.ownership = Ownership(chart: chart)
+    public init(chart: LoadedChart?, measured: MeasuredOwnership? = nil, origin: InputOrigin = .rendered,
+                limits: ParseLimits = .default) {
+        self.ownership = Ownership(chart: chart, measured: measured)
         self.origin = origin
         self.limits = limits
     }
@@ -39,7 +40,11 @@ public struct Blame: Sendable {
         do {
             // Blame needs the trees, not the resource facts: it reads documents itself.
             let parser = try YAMLStreamParser(source, limits: limits)
+            var ordinals: [String: Int] = [:]
             while let document = try parser.nextDocument() {
+                let ordinal = ordinals[document.source?.value ?? "", default: 0]
+                ordinals[document.source?.value ?? ""] = ordinal + 1
+                let identity = RenderedLeaves.identity(of: document)
                 for duplicate in document.duplicateKeys {
                     result.notices.append(ManifestNotice(kind: .duplicateKey,
                                                          message: "duplicate key \"\(duplicate.key)\" (first at \(duplicate.first.line):\(duplicate.first.column)); the later value wins",
@@ -48,7 +53,8 @@ public struct Blame: Sendable {
                 document.walk { leaf in
                     guard leaf.isScalar else { return }
                     let value = document.text(document.resolved(leaf.node))
-                    let entry = RenderedPathIndex.Entry(source: document.source?.value, path: leaf.path, value: value, origin: origin)
+                    let entry = RenderedPathIndex.Entry(source: document.source?.value, path: leaf.path, value: value,
+                                                        origin: origin, ordinal: ordinal, identity: identity)
                     batch.append(Entry(location: leaf.location, source: entry.source,
                                        path: RenderedSegment.describe(leaf.path), value: value,
                                        owner: ownership.owner(of: entry, at: leaf.location)))

@@ -1,5 +1,6 @@
 import Dispatch
 import ManifestModel
+import ValuesAnchors
 import Synchronization
 
 /// One drift check, from resolved paths to a triage. The command line
@@ -23,6 +24,8 @@ public struct CheckRun: Sendable {
     public var limits = ParseLimits.default
     /// The chart behind the rendered inputs: ownership and the values-anchor checks.
     public var chart: ChartContext?
+    /// What an ownership experiment measured for that chart, if one ran or was cached.
+    public var measured: MeasuredOwnership?
 
     public init(contractPath: String, allowlistPath: String?, today: CalendarDate) {
         self.contractPath = contractPath
@@ -111,7 +114,7 @@ public struct CheckRun: Sendable {
             }
             findings = AnchorChecker(contract: contract, chart: loadedChart, components: options.components)
                 .check(after: findings)
-            findings = Ownership(chart: loadedChart).assignOwners(findings, index: renderedPaths)
+            findings = Ownership(chart: loadedChart, measured: measured).assignOwners(findings, index: renderedPaths)
         }
         return Triage(contract: contract, findings: findings, allowlist: allowlist, notices: notices,
                       inputErrors: errors, resourceCount: resourceCount, inputCount: inputs.count,

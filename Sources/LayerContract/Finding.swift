@@ -33,10 +33,20 @@ public enum ReportValue: Sendable, Hashable {
 public enum Layer: String, Sendable, Hashable, CaseIterable {
     case values
     case chartTemplates = "chart-templates"
+    /// Chart.yaml: the chart's name, version and appVersion.
+    case chartMetadata = "chart-metadata"
     case stack
     case contract
     case rendered
     case live
+}
+
+/// How an owner was found (spec section 5.1).
+public enum OwnershipMode: String, Sendable, Hashable, CaseIterable {
+    /// Helm rendered the chart with changed values and the value changed.
+    case measured
+    /// The template text was read.
+    case `static`
 }
 
 /// Who owns the drifted value: the layer, and the file and line to change.
@@ -51,15 +61,19 @@ public struct Owner: Sendable, Hashable {
     public var via: String?
     /// Values keys that would change the value although they did not supply it.
     public var controlledBy: [String]
+    /// How the owner was found: by experiment with Helm, or by reading the
+    /// chart; nil where no chart was involved (stack, contract, live).
+    public var mode: OwnershipMode?
 
     public init(layer: Layer, anchor: String? = nil, location: SourceLocation?, template: SourceLocation? = nil,
-                via: String? = nil, controlledBy: [String] = []) {
+                via: String? = nil, controlledBy: [String] = [], mode: OwnershipMode? = nil) {
         self.layer = layer
         self.anchor = anchor
         self.location = location
         self.template = template
         self.via = via
         self.controlledBy = controlledBy
+        self.mode = mode
     }
 
     /// `values.service.port at charts/x/values.yaml:17:9`, or the layer and place.
@@ -135,6 +149,7 @@ public struct Finding: Sendable, Hashable {
         switch owner.layer {
         case .values: fix = "set \(owner.anchor ?? "the values key") at \(owner.location?.description ?? "its values file")"
         case .chartTemplates: fix = "change the chart template at \((owner.location ?? owner.template)?.description ?? "its line")"
+        case .chartMetadata: fix = "set it in Chart.yaml at \(owner.location?.description ?? "its line")"
         case .stack: fix = "fix the stack manifest at \(owner.location?.description ?? "its line")"
         case .contract: fix = "deploy what the contract declares at \(owner.location?.description ?? "its line") (or fix the contract)"
         case .rendered: fix = "fix the chart that rendered \(location.file)"

@@ -19,10 +19,13 @@ public struct ProjectConfiguration: Sendable {
     public var namespace: String?
     public var components: [String] = []
     public var output: String?
+    /// `auto`, `exact` or `static`: how owners are found (spec section 5.1).
+    public var ownership: String?
+    static let ownershipModes = ["auto", "exact", "static"]
 
     static let knownKeys: Set<String> = [
         "contract", "allowlist", "inputs", "stack", "live", "chart", "values", "set", "release", "namespace",
-        "component", "components", "output",
+        "component", "components", "output", "ownership",
     ]
 
     /// The configuration file found by walking up from the working directory.
@@ -54,6 +57,13 @@ public struct ProjectConfiguration: Sendable {
             case "namespace": configuration.namespace = try value.requireString().value
             case "component": configuration.components = [try value.requireString().value]
             case "components": configuration.components = try value.requireStrings().map(\.value)
+            case "ownership":
+                let mode = try value.requireString()
+                guard ownershipModes.contains(mode.value) else {
+                    throw LayerContractError("ownership must be one of \(ownershipModes.joined(separator: ", ")), not `\(mode.value)`",
+                                             at: mode.location)
+                }
+                configuration.ownership = mode.value
             default: break
             }
         }

@@ -1,4 +1,5 @@
 import ManifestModel
+import ValuesAnchors
 
 /// Where each rendered node sits and what it is, kept per document while it
 /// is read so that findings, computed later across documents, can be traced
@@ -9,9 +10,24 @@ public struct RenderedPathIndex: Sendable {
         public var path: [RenderedSegment]
         public var value: String?
         public var origin: InputOrigin
+        /// The document's place among those rendered from the same template,
+        /// and its `Kind/namespace/name`: how measured ownership finds it.
+        public var ordinal: Int = 0
+        public var identity: String?
+
+        public init(source: String?, path: [RenderedSegment], value: String?, origin: InputOrigin,
+                    ordinal: Int = 0, identity: String? = nil) {
+            self.source = source
+            self.path = path
+            self.value = value
+            self.origin = origin
+            self.ordinal = ordinal
+            self.identity = identity
+        }
     }
 
     private var entries: [SourceLocation: Entry] = [:]
+    private var ordinals: [String: Int] = [:]
 
     public init() {}
 
@@ -22,9 +38,14 @@ public struct RenderedPathIndex: Sendable {
 
     /// Records every node of a document a finding can point at, keyed by where it starts.
     public mutating func add(_ document: YAMLDocument, origin: InputOrigin) {
+        let source = document.source?.value
+        let ordinal = ordinals[source ?? "", default: 0]
+        ordinals[source ?? ""] = ordinal + 1
+        let identity = RenderedLeaves.identity(of: document)
         document.walk(maxDepth: Self.maxDepth) { leaf in
             let value = leaf.isScalar ? document.text(document.resolved(leaf.node)) : nil
-            entries[Self.key(leaf.location)] = Entry(source: document.source?.value, path: leaf.path, value: value, origin: origin)
+            entries[Self.key(leaf.location)] = Entry(source: source, path: leaf.path, value: value, origin: origin,
+                                                     ordinal: ordinal, identity: identity)
         }
     }
 

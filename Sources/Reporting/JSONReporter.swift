@@ -95,6 +95,7 @@ public struct JSONReporter: Reporter {
             "template": owner.template.map { ["file": .string($0.file), "line": JSONValue($0.line)] } ?? .null,
             "via": JSONValue(owner.via),
             "controlled_by": .array(owner.controlledBy.map(JSONValue.string)),
+            "mode": JSONValue(owner.mode?.rawValue),
         ]
     }
 

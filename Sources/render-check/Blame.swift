@@ -2,6 +2,7 @@ import ArgumentParser
 import LayerContract
 import ManifestModel
 import Reporting
+import ValuesAnchors
 
 extension RenderCheck {
     /// Every rendered scalar with the layer, file and line that own it.
@@ -16,6 +17,7 @@ extension RenderCheck {
 
         @OptionGroup var chart: ChartOptions
         @OptionGroup var limits: LimitOptions
+        @OptionGroup var ownership: OwnershipOptions
 
         @Option(help: "The namespace the chart was rendered into.")
         var namespace: String?
@@ -31,7 +33,13 @@ extension RenderCheck {
 
         func run() throws {
             var loaded: LoadedChart?
+            var measured: MeasuredOwnership?
             if let context = chart.context(configuration: nil, namespace: namespace) {
+                let measurement = OwnershipMeasurement(mode: ownership.mode(configured: nil), useCache: !ownership.noCache,
+                                                       environment: RunEnvironment.current())
+                    .measure(context)
+                measured = measurement.measured
+                for notice in measurement.notices { Console.error("render-check: note: \(notice)") }
                 do {
                     loaded = try context.load(limits: limits.parseLimits)
                     for skipped in loaded?.files.skipped ?? [] {
@@ -42,7 +50,7 @@ extension RenderCheck {
                     throw ExitCode(2)
                 }
             }
-            let blame = LayerContract.Blame(chart: loaded, origin: stack ? .stack : .rendered, limits: limits.parseLimits)
+            let blame = LayerContract.Blame(chart: loaded, measured: measured, origin: stack ? .stack : .rendered, limits: limits.parseLimits)
             if format == .json { Console.out(BlameReporter.jsonStart) }
             var first = true
             let result = blame.run(input == "-" ? .standardInput : .file(input)) { entries in

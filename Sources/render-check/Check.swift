@@ -19,6 +19,7 @@ extension RenderCheck {
         @OptionGroup var chart: ChartOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var limits: LimitOptions
+        @OptionGroup var ownership: OwnershipOptions
 
         @Flag(help: "Run helm template on --chart (helm on PATH, or RENDER_CHECK_HELM) and check its output too.")
         var render = false
@@ -49,6 +50,13 @@ extension RenderCheck {
                     Console.error(error.description)
                     throw ExitCode(2)
                 }
+            }
+            if let context = run.chart {
+                let measurement = OwnershipMeasurement(mode: ownership.mode(configured: plan.configuration?.ownership),
+                                                       useCache: !ownership.noCache, environment: environment)
+                    .measure(context)
+                run.measured = measurement.measured
+                for notice in measurement.notices { Console.error("render-check: note: \(notice)") }
             }
             let triage: Triage
             do {

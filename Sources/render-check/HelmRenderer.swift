@@ -1,4 +1,5 @@
 import LayerContract
+import ValuesAnchors
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,14 +12,15 @@ struct HelmRenderer {
         var description: String { "render-check: error: \(message)" }
     }
 
-    var program: String
+    var process: HelmProcess
 
-    init(environment: RunEnvironment) {
-        program = environment.helmProgram ?? "helm"
+    init(environment: RunEnvironment, timeLimit: Double = 300) {
+        process = HelmProcess(program: environment.helmProgram ?? "helm",
+                              temporaryDirectory: environment.temporaryDirectory, timeLimit: timeLimit)
     }
 
-    func arguments(for chart: ChartContext) -> [String] {
-        var arguments = ["template", chart.release ?? "release-name", chart.directory]
+    static func arguments(for chart: ChartContext, command: String = "template") -> [String] {
+        var arguments = [command, chart.release ?? "release-name", chart.directory]
         if let namespace = chart.namespace { arguments += ["--namespace", namespace] }
         for file in chart.valueFiles { arguments += ["--values", file] }
         for expression in chart.set { arguments += ["--set", expression] }
@@ -27,52 +29,99 @@ struct HelmRenderer {
 
     /// The rendered stream, or a failure carrying helm's own message.
     func render(_ chart: ChartContext) throws(Failure) -> [UInt8] {
-        let arguments = [program] + arguments(for: chart)
-        var output: [Int32] = [0, 0]
-        var errors: [Int32] = [0, 0]
-        guard pipe(&output) == 0, pipe(&errors) == 0 else { throw Failure(message: "cannot create a pipe for helm") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
-        for descriptor in output + errors { posix_spawn_file_actions_addclose(&actions, descriptor) }
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var child: pid_t = 0
-        let spawned = posix_spawnp(&child, program, &actions, nil, &argv, environ)
-        close(output[1])
-        close(errors[1])
-        guard spawned == 0 else {
-            close(output[0])
-            close(errors[0])
-            throw Failure(message: "cannot run `\(program)` (\(String(cString: strerror(spawned)))); install helm or set RENDER_CHECK_HELM (this repository ships tools/helm_template.py)")
+        let arguments = Self.arguments(for: chart)
+        let run = process.run([arguments], parallel: 1)[0]
+        switch run.status {
+        case .exited(0):
+            return run.output
+        case .notStarted(let message):
+            throw Failure(message: "\(message); install helm or set RENDER_CHECK_HELM")
+        case .exited(let code):
+            throw Failure(message: "`\(([process.program] + arguments).joined(separator: " "))` failed with exit status \(code):\n\(Self.tail(run.errors))")
+        case .signalled:
+            throw Failure(message: "`\(process.program) template` ended on a signal:\n\(Self.tail(run.errors))")
+        case .timedOut:
+            throw Failure(message: "`\(process.program) template` did not finish in \(Int(process.timeLimit)) s")
         }
-        // helm's stderr is small; read it after stdout is drained.
-        let rendered = Self.readAll(output[0])
-        let message = String(decoding: Self.readAll(errors[0]), as: UTF8.self)
-        close(output[0])
-        close(errors[0])
-        var status: Int32 = 0
-        while waitpid(child, &status, 0) < 0 && errno == EINTR {}
-        let exited = status & 0x7f == 0
-        let code = (status >> 8) & 0xff
-        guard exited, code == 0 else {
-            let detail = message.split(separator: "\n").suffix(5).joined(separator: "\n")
-            throw Failure(message: "`\(arguments.joined(separator: " "))` failed\(exited ? " with exit status \(code)" : " on a signal"):\n\(detail)")
-        }
-        return rendered
     }
 
-    private static func readAll(_ descriptor: Int32) -> [UInt8] {
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            result.append(contentsOf: chunk[0..<count])
+    static func tail(_ message: String) -> String {
+        message.split(separator: "\n").suffix(5).joined(separator: "\n")
+    }
+}
+
+/// The chart as the ownership experiment renders it: the user's values,
+/// then one overlay per render, on all cores, each run with a time limit.
+struct HelmChartRenderer: ChartRendering {
+    var process: HelmProcess
+    var chart: ChartContext
+    var parallel: Int
+
+    func computedValues() -> RenderOutcome {
+        // A client-side dry run prints the values Helm computed (subcharts and
+        // globals coalesced) without a cluster.
+        let arguments = HelmRenderer.arguments(for: chart, command: "install") + ["--dry-run=client", "--debug"]
+        let run = process.run([arguments], parallel: 1)[0]
+        let outcome = Self.outcome(run)
+        guard case .output(let bytes) = outcome else { return outcome }
+        guard let section = Self.computedValuesSection(bytes) else {
+            return .unavailable("`\(process.program) install --dry-run=client --debug` printed no COMPUTED VALUES")
         }
-        return result
+        return .output(section)
+    }
+
+    func render(_ overlays: [String?]) -> [RenderOutcome] {
+        var files: [String?] = []
+        var argumentLists: [[String]] = []
+        for overlay in overlays {
+            // `--debug` prints a template that no longer parses, so a refusal can be traced to the key that broke it.
+            var arguments = HelmRenderer.arguments(for: chart) + ["--debug"]
+            var file: String?
+            if let overlay {
+                file = process.writeTemporary(overlay)
+                if let file { arguments += ["--values", file] }
+            }
+            files.append(file)
+            argumentLists.append(arguments)
+        }
+        let runs = process.run(argumentLists, parallel: parallel)
+        for file in files { if let file { unlink(file) } }
+        return overlays.indices.map { index in
+            overlays[index] != nil && files[index] == nil
+                ? .unavailable("cannot write a values overlay in \(process.temporaryDirectory)") : Self.outcome(runs[index])
+        }
+    }
+
+    static func outcome(_ run: HelmProcess.Run) -> RenderOutcome {
+        switch run.status {
+        case .exited(0): return .output(run.output)
+        case .exited: return .refused(message: errorLines(run.errors), output: run.output)
+        case .signalled: return .unavailable("helm ended on a signal: \(HelmRenderer.tail(run.errors))")
+        case .timedOut: return .unavailable("helm did not finish in time")
+        case .notStarted(let message): return .unavailable(message)
+        }
+    }
+
+    /// What Helm said went wrong: from its `Error:` line on, without the
+    /// `--debug` log lines (which dump the whole values schema, naming every key).
+    static func errorLines(_ errors: String) -> String {
+        let lines = errors.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("Error:") }) else {
+            return lines.filter { !$0.hasPrefix("level=") }.joined(separator: "\n")
+        }
+        return lines[start...].filter { !$0.hasPrefix("level=") }.joined(separator: "\n")
+    }
+
+    /// The lines after `COMPUTED VALUES:` up to the next section heading.
+    static func computedValuesSection(_ bytes: [UInt8]) -> [UInt8]? {
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.elementsEqual("COMPUTED VALUES:".utf8) }) else { return nil }
+        var section: [UInt8] = []
+        for line in lines[(start + 1)...] {
+            if line.elementsEqual("HOOKS:".utf8) || line.elementsEqual("MANIFEST:".utf8) { break }
+            section += line
+            section.append(UInt8(ascii: "\n"))
+        }
+        return section
     }
 }
