@@ -17,13 +17,16 @@ public struct OwnershipExperiment: Sendable {
     public struct Budget: Sendable {
         /// Renders at most, the base included.
         public var maxRenders: Int
+        /// Past this many, renders go only to leaves with no driver found yet.
+        public var softRenders: Int
         /// Random groups in each of the two waves.
         public var waveRenders: Int
         /// Renders asked for at once (the renderer runs them concurrently).
         public var batch: Int
 
-        public init(maxRenders: Int = 40, waveRenders: Int = 6, batch: Int = 2) {
+        public init(maxRenders: Int = 40, softRenders: Int = 22, waveRenders: Int = 5, batch: Int = 2) {
             self.maxRenders = maxRenders
+            self.softRenders = softRenders
             self.waveRenders = waveRenders
             self.batch = max(1, batch)
         }
@@ -37,7 +40,7 @@ public struct OwnershipExperiment: Sendable {
     public var budget: Budget
     public var seed: UInt64
     /// Names the design: a cached measurement made by another design is measured again.
-    public static let version = "render-check ownership experiment 5"
+    public static let version = "render-check ownership experiment 6"
 
     public init(budget: Budget = Budget(), seed: UInt64 = 0x7265_6e64_6572) {
         self.budget = budget
@@ -150,7 +153,10 @@ extension OwnershipExperiment {
                 round += 1
                 var groups = retry
                 retry = []
-                groups += tests(count: max(0, min(budget.batch * 2, budget.maxRenders - renders) - groups.count))
+                // Past the soft budget, only leaves with no driver known yet are worth a render.
+                let onlyUnknown = renders >= budget.softRenders
+                groups += tests(count: max(0, min(budget.batch * 2, budget.maxRenders - renders) - groups.count),
+                                onlyUnknown: onlyUnknown)
                 guard !groups.isEmpty else { break }
                 retry = renderGroups(Array(groups.prefix(budget.maxRenders - renders)), renderer)
             }
@@ -372,14 +378,15 @@ extension OwnershipExperiment {
 
         /// Tests for the next round: each takes half of the unexplained group
         /// of as many leaves as can share it without their halves mixing.
-        mutating func tests(count: Int) -> [KeySet] {
+        mutating func tests(count: Int, onlyUnknown: Bool) -> [KeySet] {
             guard count > 0 else { return [] }
             var pending: [(index: Int, group: KeySet, known: Bool, size: Int)] = []
             var presence: [(index: Int, group: KeySet, known: Bool, size: Int)] = []
             for index in base.keys.indices where !volatile[index] {
                 if !positives[index].isEmpty, let group = unexplained(index) {
+                    guard !onlyUnknown || confirmed[index].isEmpty else { continue }
                     pending.append((index, group, !confirmed[index].isEmpty, group.count))
-                } else if positives[index].isEmpty, !candidates[index].isEmpty {
+                } else if !onlyUnknown, positives[index].isEmpty, !candidates[index].isEmpty {
                     // Never changed, but some keys never came with the leaf present: try them.
                     presence.append((index, candidates[index], true, candidates[index].count))
                 }
@@ -441,11 +448,12 @@ extension OwnershipExperiment {
                     let changed = positives[index].contains { !$0.intersection(candidates[index]).isEmpty }
                     // Keys left that were only ever seen with the leaf gone switch it
                     // (or came with a key that does): existence, not value.
-                    if !changed && candidates[index].isSubset(of: vanishedWith[index]) {
+                    let untried = changed ? candidates[index] : candidates[index].subtracting(vanishedWith[index])
+                    if untried.isEmpty {
                         leaf = .init(value: value, status: .measured)
                     } else {
                         // What is left for the reading to choose from.
-                        let left = candidates[index].members
+                        let left = untried.members
                         leaf = .init(value: value, status: .unresolved,
                                      drivers: left.count <= Self.maxUnresolvedCandidates ? left.map { perturbation.keys[$0].path } : [])
                     }
