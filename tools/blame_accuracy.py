@@ -116,6 +116,8 @@ def parse_anchor(text: str) -> PathParts | None:
         rest = text[len("values") :]
     else:
         return None
+    if not rest:
+        return None
     parts: list[Any] = []
     index, expect_key = 0, True
     while index < len(rest):
