@@ -256,6 +256,9 @@ class Document:
 class Rendered:
     leaves: dict[LeafKey, tuple[str, int]] = field(default_factory=dict)  # key -> (value text, 1-based line)
     documents: list[Document] = field(default_factory=list)
+    # Paths that name two scalars of one document (two list items with the same `name`): the
+    # identity cannot tell them apart, so they are left out like unstable leaves.
+    ambiguous: set[LeafKey] = field(default_factory=set)
 
 
 def _item_segment(item: yaml.Node, index: int) -> str:
@@ -266,16 +269,19 @@ def _item_segment(item: yaml.Node, index: int) -> str:
     return f"[{index}]"
 
 
-def _walk(node: yaml.Node, path: str, out: dict[str, tuple[str, int]]) -> None:
+def _walk(node: yaml.Node, path: str, out: dict[str, tuple[str, int]], repeated: set[str]) -> None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                _walk(value, f"{path}.{key.value}" if path else key.value, out)
+                _walk(value, f"{path}.{key.value}" if path else key.value, out, repeated)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + _item_segment(item, index), out)
+            _walk(item, path + _item_segment(item, index), out, repeated)
     elif isinstance(node, yaml.ScalarNode):
-        out.setdefault(path, (node.value, node.start_mark.line))  # a duplicate key: the first wins
+        if path in out:
+            repeated.add(path)
+        else:
+            out[path] = (node.value, node.start_mark.line)
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
@@ -283,11 +289,11 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     out, start, current = [], 0, []
     for number, line in enumerate(text.split("\n")):
         if line.rstrip() == "---":
-            out.append((start, "\n".join(current)))
+            out.append((start, "\n".join(current) + "\n"))
             start, current = number + 1, []
         else:
             current.append(line)
-    out.append((start, "\n".join(current)))
+    out.append((start, "\n".join(current) + "\n"))
     return out
 
 
@@ -295,9 +301,9 @@ class DocumentMemo:
     """Leaves of a document's text, so the unchanged documents of a re-render are not parsed again."""
 
     def __init__(self) -> None:
-        self._parsed: dict[str, tuple[str, dict[str, tuple[str, int]], int] | None] = {}
+        self._parsed: dict[str, tuple[str, dict[str, tuple[str, int]], set[str], int] | None] = {}
 
-    def parse(self, chunk: str) -> tuple[str, dict[str, tuple[str, int]], int] | None:
+    def parse(self, chunk: str) -> tuple[str, dict[str, tuple[str, int]], set[str], int] | None:
         if chunk not in self._parsed:
             source = ""
             for line in chunk.split("\n"):
@@ -309,8 +315,11 @@ class DocumentMemo:
                 self._parsed[chunk] = None
             else:
                 leaves: dict[str, tuple[str, int]] = {}
-                _walk(root, "", leaves)
-                self._parsed[chunk] = (source, leaves, root.end_mark.line)
+                repeated: set[str] = set()
+                _walk(root, "", leaves, repeated)
+                # Lines of the chunk the document spans (an end mark at a line's start ends the line before).
+                spanned = root.end_mark.line + (1 if root.end_mark.column else 0)
+                self._parsed[chunk] = (source, leaves, repeated, spanned)
         return self._parsed[chunk]
 
 
@@ -323,12 +332,13 @@ def parse_rendered(text: str, memo: DocumentMemo | None = None) -> Rendered:
         parsed = memo.parse(chunk)
         if parsed is None:
             continue
-        source, leaves, last = parsed
+        source, leaves, repeated, last = parsed
         ordinal = ordinals.get(source, 0)
         ordinals[source] = ordinal + 1
-        out.documents.append(Document(source, ordinal, first + 1, first + last + 1))
+        out.documents.append(Document(source, ordinal, first + 1, first + last))
         for path, (value, line) in leaves.items():
             out.leaves[(source, ordinal, path)] = (value, first + line + 1)
+        out.ambiguous |= {(source, ordinal, path) for path in repeated}
     return out
 
 
@@ -418,6 +428,11 @@ class Truth:
     cached: bool = False
 
     @property
+    def excluded(self) -> set[LeafKey]:
+        """Leaves no score counts: unstable between identical renders, or ambiguous paths."""
+        return self.unstable | self.baseline.ambiguous
+
+    @property
     def perturbed(self) -> list[ValuesKey]:
         return [key for key in self.keys if key.status == "perturbed"]
 
@@ -428,9 +443,11 @@ class Truth:
     def drivers(self) -> dict[LeafKey, set[PathParts]]:
         """Value-driven baseline leaves -> the keys whose change changes their value."""
         out: dict[LeafKey, set[PathParts]] = {}
+        excluded = self.excluded
         for key in self.perturbed:
             for leaf in key.drives:
-                out.setdefault(leaf, set()).add(key.parts)
+                if leaf not in excluded:
+                    out.setdefault(leaf, set()).add(key.parts)
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -499,6 +516,7 @@ def compute_truth(helm: Helm, chart: str, release: str, namespace: str, files: I
         raise ToolError(f"second helm template of {chart} failed: {error}")
     unstable = {key for key in first.leaves.keys() | second.leaves.keys()
                 if first.leaves.get(key, (None,))[0] != second.leaves.get(key, (None,))[0]}
+    excluded = unstable | first.ambiguous
     values = _keyed_copy(helm.computed_values(chart, release, namespace, files))
     keys: list[ValuesKey] = []
     jobs: list[tuple[ValuesKey, dict[str, Any]]] = []
@@ -529,7 +547,7 @@ def compute_truth(helm: Helm, chart: str, release: str, namespace: str, files: I
             key.status = "perturbed"
             for leaf, (value, _) in first.leaves.items():
                 now = rendered.leaves.get(leaf)
-                if leaf not in unstable and now is not None and now[0] != value:
+                if leaf not in excluded and now is not None and now[0] != value:
                     key.drives.append(leaf)
             if progress:
                 sys.stderr.write(f"  {format_key(key.parts)}: {len(key.drives)} leaves\n")
@@ -613,7 +631,8 @@ def blame_claims(document: dict[str, Any], truth: Truth) -> tuple[dict[LeafKey, 
             if claim not in found:
                 found.append(claim)
         if key in claims:
-            problems.append(f"leaf {index}: {leaf_text(key)} listed twice")
+            if key not in truth.baseline.ambiguous:
+                problems.append(f"leaf {index}: {leaf_text(key)} listed twice")
             continue
         claims[key] = found
     return claims, problems
@@ -666,8 +685,9 @@ def score(truth: Truth, claims: dict[LeafKey, list[str]]) -> Score:
     right = wrong = uncounted = 0
     wrong_claims: list[dict[str, Any]] = []
     recalled_leaves: set[LeafKey] = set()
+    excluded = truth.excluded
     for leaf, found in claims.items():
-        if leaf in truth.unstable:
+        if leaf in excluded:
             continue
         driving = drivers.get(leaf, set())
         for claim in found:
@@ -843,6 +863,7 @@ class ChartResult:
             "blame_seconds_warm": self.blame.seconds_warm,
             "warm_output_differs": self.blame.warm_differs,
             "unstable_leaves": len(self.truth.unstable),
+            "ambiguous_leaves": len(self.truth.baseline.ambiguous),
             "truth_renders": self.truth.renders,
             "truth_seconds": self.truth.seconds,
             "truth_cached": self.truth.cached,
@@ -903,7 +924,8 @@ def details(result: ChartResult, limit: int = 25) -> str:
         return ""
     out = [f"{result.spec.name} ({result.mode}): claims right {result.score.right}, wrong {result.score.wrong}, "
            f"not counted {result.score.uncounted}; truth {result.truth.renders} renders in {result.truth.seconds}s"
-           f"{' (cached)' if result.truth.cached else ''}; {len(result.truth.unstable)} unstable leaves excluded"]
+           f"{' (cached)' if result.truth.cached else ''}; {len(result.truth.unstable)} unstable and "
+           f"{len(result.truth.baseline.ambiguous)} ambiguous leaves excluded"]
     for key in result.truth.unmeasured[:limit]:
         out.append(f"  UNMEASURED {anchor_name(key.parts)}: {key.error[:200]}")
     for item in result.score.wrong_claims[:limit]:

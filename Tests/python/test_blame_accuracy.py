@@ -25,16 +25,16 @@ from conftest import ROOT
 # Static floors sit a little below what the static reading reaches today (measured with
 # `tools/blame_accuracy.py --all-shared`), so a regression fails while another helper raises them.
 STATIC_FLOORS = {  # chart: (precision, recall)
-    "metrics-server": (0.00, 0.00),
-    "cert-manager": (0.00, 0.00),
-    "keda": (0.00, 0.00),
-    "vault": (0.00, 0.00),
-    "traefik": (0.00, 0.00),
-    "nginx": (0.00, 0.00),
-    "redis": (0.00, 0.00),
+    "metrics-server": (0.76, 0.92),
+    "cert-manager": (0.95, 0.92),
+    "keda": (0.86, 0.74),
+    "vault": (0.71, 0.92),
+    "traefik": (0.48, 0.62),
+    "nginx": (0.42, 0.30),
+    "redis": (0.27, 0.36),
     "umbrella": (0.00, 0.00),
-    "bijux-atlas": (0.00, 0.00),
-    "relay": (0.00, 0.00),
+    "bijux-atlas": (0.90, 0.97),
+    "relay": (0.74, 0.95),
 }
 EXACT_MIN_PRECISION = 0.99
 EXACT_MIN_RECALL = 0.98
@@ -100,12 +100,13 @@ def test_blame_accuracy(case, helm, truth_cache):
     if mode == "static":
         floor_precision, floor_recall = STATIC_FLOORS[name]
         assert blame.renders_cold == 0 and blame.renders_warm == 0, "the static reading ran helm"
-        assert score.precision is not None and score.precision >= floor_precision
-        assert score.recall is not None and score.recall >= floor_recall
+        # No counted claim at all (precision n/a) only passes a floor of zero.
+        assert (score.precision or 0.0) >= floor_precision, ba.details(result)
+        assert (score.recall or 0.0) >= floor_recall, ba.details(result)
     else:
         assert blame.renders_warm == 0, "a warm measured blame still rendered"
-        assert score.precision is not None and score.precision >= EXACT_MIN_PRECISION
-        assert score.recall is not None and score.recall >= EXACT_MIN_RECALL
+        assert score.precision is not None and score.precision >= EXACT_MIN_PRECISION, ba.details(result)
+        assert score.recall is not None and score.recall >= EXACT_MIN_RECALL, ba.details(result)
 
 
 # --- the umbrella chart, assembled at run time ------------------------------------------------
@@ -380,3 +381,51 @@ def test_a_missing_binary_is_a_tool_error(tiny_chart, tmp_path):
                       "--render-check", str(tmp_path / "nope"), "--no-truth-cache")
     assert result.returncode == 2
     assert "render-check binary not found" in result.stderr
+
+
+def test_rendered_leaf_identity():
+    stream = textwrap.dedent(
+        """\
+        ---
+        # Source: c/templates/a.yaml
+        kind: A
+        spec:
+          ports:
+            - name: http
+              port: 80
+            - 7
+          mounts:
+            - name: scratch
+              path: /a
+            - name: scratch
+              path: /b
+          data: |
+            x: 1
+        ---
+        # Source: c/templates/b.yaml
+        metadata:
+          labels:
+            app.kubernetes.io/name: b
+        ---
+        # Source: c/templates/a.yaml
+        kind: A2
+        """
+    )
+    rendered = ba.parse_rendered(stream)
+    assert {ba.leaf_text(k): v for k, (v, _) in rendered.leaves.items()} == {
+        "c/templates/a.yaml#0 kind": "A",
+        "c/templates/a.yaml#0 spec.ports[name=http].name": "http",
+        "c/templates/a.yaml#0 spec.ports[name=http].port": "80",
+        "c/templates/a.yaml#0 spec.ports[1]": "7",
+        "c/templates/a.yaml#0 spec.mounts[name=scratch].name": "scratch",
+        "c/templates/a.yaml#0 spec.mounts[name=scratch].path": "/a",
+        "c/templates/a.yaml#0 spec.data": "x: 1\n",
+        "c/templates/b.yaml#0 metadata.labels.app.kubernetes.io/name": "b",
+        "c/templates/a.yaml#1 kind": "A2",
+    }
+    assert rendered.leaves[("c/templates/a.yaml", 0, "spec.ports[name=http].port")][1] == 7
+    # Two items named alike: the identity cannot tell them apart, so the scores leave them out.
+    assert {ba.leaf_text(k) for k in rendered.ambiguous} == {
+        "c/templates/a.yaml#0 spec.mounts[name=scratch].name", "c/templates/a.yaml#0 spec.mounts[name=scratch].path"}
+    assert [(d.source, d.ordinal, d.first_line, d.last_line) for d in rendered.documents] == [
+        ("c/templates/a.yaml", 0, 2, 15), ("c/templates/b.yaml", 0, 17, 20), ("c/templates/a.yaml", 1, 22, 24)]
