@@ -728,22 +728,36 @@ def _shell_quote(text: str) -> str:
 class BlameRun:
     document: dict[str, Any]
     renders_cold: int
-    renders_warm: int
+    renders_warm: int | None  # None: no warm run was asked for
     seconds_cold: float
-    seconds_warm: float
+    seconds_warm: float | None
     warm_differs: bool
 
 
-def run_blame(binary: str, helm: Helm, chart: str, release: str, namespace: str, files: list[str],
-              ownership: str | None, rendered_file: str, workdir: str) -> BlameRun:
-    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-        raise ToolError(f"render-check binary not found at {binary} (build it with `swift build`, "
-                        "or point --render-check / $RENDER_CHECK_BIN at it)")
+def counting_helm(helm: Helm, workdir: str) -> tuple[str, str]:
+    """A helm wrapper in ``workdir`` that appends a line to a count file per `template` run: (wrapper, count file)."""
     count = os.path.join(workdir, "helm-templates")
     wrapper = os.path.join(workdir, "helm")
     with open(wrapper, "w", encoding="utf-8") as handle:
         handle.write(COUNTING_HELM.format(count=_shell_quote(count), helm=_shell_quote(os.path.abspath(helm.binary))))
     os.chmod(wrapper, 0o755)
+    return wrapper, count
+
+
+def counted_renders(count: str) -> int:
+    if not os.path.exists(count):
+        return 0
+    with open(count, encoding="utf-8") as handle:
+        return sum(1 for _ in handle)
+
+
+def run_blame(binary: str, helm: Helm, chart: str, release: str, namespace: str, files: list[str],
+              ownership: str | None, rendered_file: str, workdir: str, warm: bool = True) -> BlameRun:
+    """Blame once with a fresh cache folder (cold) and, with ``warm``, once more on the same folder."""
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        raise ToolError(f"render-check binary not found at {binary} (build it with `swift build`, "
+                        "or point --render-check / $RENDER_CHECK_BIN at it)")
+    wrapper, count = counting_helm(helm, workdir)
     cache = os.path.join(workdir, "xdg-cache")
     os.mkdir(cache)
     command = [binary, "blame", "--chart", chart, "--release", release, "--namespace", namespace]
@@ -766,22 +780,18 @@ def run_blame(binary: str, helm: Helm, chart: str, release: str, namespace: str,
         seconds = time.monotonic() - started
         if result.returncode != 0:
             raise ToolError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.strip()[-2000:]}")
-        renders = 0
-        if os.path.exists(count):
-            with open(count, encoding="utf-8") as handle:
-                renders = sum(1 for _ in handle)
-        return result.stdout, renders, seconds
+        return result.stdout, counted_renders(count), seconds
 
     cold_text, renders_cold, seconds_cold = once()
-    warm_text, renders_warm, seconds_warm = once()
+    warm_text, renders_warm, seconds_warm = once() if warm else (cold_text, None, None)
     try:
         document = json.loads(cold_text)
     except ValueError as error:
         raise ToolError(f"render-check blame printed no JSON: {error}") from error
     if not isinstance(document, dict) or document.get("schema_version") != 1 or not isinstance(document.get("leaves"), list):
         raise ToolError("render-check blame JSON is not {schema_version: 1, leaves: [...]}")
-    return BlameRun(document, renders_cold, renders_warm, round(seconds_cold, 2), round(seconds_warm, 2),
-                    warm_text != cold_text)
+    return BlameRun(document, renders_cold, renders_warm, round(seconds_cold, 2),
+                    None if seconds_warm is None else round(seconds_warm, 2), warm_text != cold_text)
 
 
 # --- charts -------------------------------------------------------------------------------
@@ -874,7 +884,7 @@ class ChartResult:
 
 
 def measure_chart(spec: ChartSpec, mode: str | None, *, binary: str, helm: Helm, cache_dir: Path | None,
-                  workers: int = 2, progress: bool = False) -> ChartResult:
+                  workers: int = 2, progress: bool = False, warm: bool = True) -> ChartResult:
     result = ChartResult(spec, mode or "default")
     try:
         with tempfile.TemporaryDirectory(prefix="blame-accuracy-") as workdir:
@@ -887,7 +897,8 @@ def measure_chart(spec: ChartSpec, mode: str | None, *, binary: str, helm: Helm,
                 handle.write(result.truth.baseline_text)
             blame_dir = os.path.join(workdir, "blame")
             os.mkdir(blame_dir)
-            result.blame = run_blame(binary, helm, chart, spec.release, spec.namespace, files, mode, rendered, blame_dir)
+            result.blame = run_blame(binary, helm, chart, spec.release, spec.namespace, files, mode, rendered, blame_dir,
+                                     warm=warm)
         claims, result.problems = blame_claims(result.blame.document, result.truth)
         result.score = score(result.truth, claims)
     except ToolError as error:
@@ -905,6 +916,12 @@ def _ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def _or_dash(value: float | int | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
 def table(results: list[ChartResult]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS)]
     for r in results:
@@ -914,7 +931,8 @@ def table(results: list[ChartResult]) -> str:
             assert r.score and r.blame
             cells = [r.spec.name, r.mode, str(r.score.keys_perturbed), str(r.score.unmeasured), str(r.score.value_driven),
                      _ratio(r.score.precision), _ratio(r.score.recall),
-                     f"{r.blame.renders_cold}/{r.blame.renders_warm}", f"{r.blame.seconds_cold:.2f}/{r.blame.seconds_warm:.2f}"]
+                     f"{r.blame.renders_cold}/{_or_dash(r.blame.renders_warm)}",
+                     f"{r.blame.seconds_cold:.2f}/{_or_dash(r.blame.seconds_warm)}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
