@@ -298,29 +298,38 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 
 
 class DocumentMemo:
-    """Leaves of a document's text, so the unchanged documents of a re-render are not parsed again."""
+    """Leaves of a document's text, so the unchanged documents of a re-render are not parsed again.
+    Once frozen (after the baseline), documents a perturbation changed are parsed but not kept, so
+    memory stays that of the baseline however many renders are compared."""
 
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[str, dict[str, tuple[str, int]], set[str], int] | None] = {}
+        self.frozen = False
 
     def parse(self, chunk: str) -> tuple[str, dict[str, tuple[str, int]], set[str], int] | None:
-        if chunk not in self._parsed:
-            source = ""
-            for line in chunk.split("\n"):
-                if line.startswith("# Source: "):
-                    source = line[len("# Source: ") :].strip()
-                    break
-            root = yaml.compose(chunk, Loader=yaml.CSafeLoader)
-            if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
-                self._parsed[chunk] = None
-            else:
-                leaves: dict[str, tuple[str, int]] = {}
-                repeated: set[str] = set()
-                _walk(root, "", leaves, repeated)
-                # Lines of the chunk the document spans (an end mark at a line's start ends the line before).
-                spanned = root.end_mark.line + (1 if root.end_mark.column else 0)
-                self._parsed[chunk] = (source, leaves, repeated, spanned)
-        return self._parsed[chunk]
+        if chunk in self._parsed:
+            return self._parsed[chunk]
+        parsed = self._parse(chunk)
+        if not self.frozen:
+            self._parsed[chunk] = parsed
+        return parsed
+
+    @staticmethod
+    def _parse(chunk: str) -> tuple[str, dict[str, tuple[str, int]], set[str], int] | None:
+        source = ""
+        for line in chunk.split("\n"):
+            if line.startswith("# Source: "):
+                source = line[len("# Source: ") :].strip()
+                break
+        root = yaml.compose(chunk, Loader=yaml.CSafeLoader)
+        if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
+            return None
+        leaves: dict[str, tuple[str, int]] = {}
+        repeated: set[str] = set()
+        _walk(root, "", leaves, repeated)
+        # Lines of the chunk the document spans (an end mark at a line's start ends the line before).
+        spanned = root.end_mark.line + (1 if root.end_mark.column else 0)
+        return source, leaves, repeated, spanned
 
 
 def parse_rendered(text: str, memo: DocumentMemo | None = None) -> Rendered:
@@ -514,6 +523,7 @@ def compute_truth(helm: Helm, chart: str, release: str, namespace: str, files: I
     second, _, error = render([])
     if second is None:
         raise ToolError(f"second helm template of {chart} failed: {error}")
+    memo.frozen = True
     unstable = {key for key in first.leaves.keys() | second.leaves.keys()
                 if first.leaves.get(key, (None,))[0] != second.leaves.get(key, (None,))[0]}
     excluded = unstable | first.ambiguous
