@@ -41,7 +41,6 @@ EXACT_MIN_RECALL = 0.98
 MODES = ("static", "exact")
 
 SPECS = {spec.name: spec for spec in ba.shared_specs()}
-PUBLIC = {"umbrella"} | {name for name in STATIC_FLOORS if name not in ("bijux-atlas", "relay")}
 
 
 def render_check_binary() -> str:
