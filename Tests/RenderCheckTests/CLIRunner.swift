@@ -89,6 +89,21 @@ enum CLIRunner {
         return directories
     }
 
+    /// A real helm binary for `--render` and measured ownership: `RENDER_CHECK_HELM`,
+    /// else `<repo>/.build-tools/bin/helm` (`make helm`), else `helm` on PATH, else
+    /// `/opt/helm/bin/helm`; nil when there is none (the caller skips).
+    static func helm() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        var candidates: [String] = []
+        if let named = environment["RENDER_CHECK_HELM"], !named.isEmpty { candidates.append(named) }
+        candidates.append(packageRoot.appendingPathComponent(".build-tools/bin/helm").path)
+        for folder in (environment["PATH"] ?? "").split(separator: ":") where !folder.isEmpty {
+            candidates.append(URL(fileURLWithPath: String(folder)).appendingPathComponent("helm").path)
+        }
+        candidates.append("/opt/helm/bin/helm")
+        return candidates.first { isExecutableFile(URL(fileURLWithPath: $0)) }
+    }
+
     private static func isExecutableFile(_ url: URL) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue

@@ -1,18 +1,18 @@
 import Foundation
 import XCTest
 
-/// `--render` through the helm adapter, and finding the contract and the
+/// `--render` through the real helm binary, and finding the contract and the
 /// configuration by walking up from the working directory.
 final class RenderAndDiscoveryTests: XCTestCase {
     static let root = CLIRunner.packageRoot
 
-    func testRenderRunsHelmTemplateThroughTheAdapterAndOwnsTheDrift() throws {
-        let adapter = Self.root.appendingPathComponent("tools/helm_template.py").path
+    func testRenderRunsHelmTemplateAndOwnsTheDrift() throws {
+        guard let helm = CLIRunner.helm() else { throw XCTSkip("no helm binary (run `make helm`)") }
         let result = try CLIRunner.run(["check", "--render", "--no-config", "--chart", "charts-fixtures/bijux-atlas",
                                         "--release", "atlas-e2e", "--namespace", "atlas-e2e", "--set", "service.port=9091",
                                         "--stack", "charts-fixtures/stack", "--contract", "ops/inventory/layers.json",
                                         "--allowlist", "ops/policy/layer-live-diff-allowlist.json", "--today", "2026-11-28"],
-                                       in: Self.root, environment: ["RENDER_CHECK_HELM": adapter])
+                                       in: Self.root, environment: ["RENDER_CHECK_HELM": helm])
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stdout.contains("helm-template:atlas-e2e:18:13: error: Service atlas-e2e-bijux-atlas port `service` is 9091"),
                       result.stdout)
