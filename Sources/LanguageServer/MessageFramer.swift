@@ -22,6 +22,8 @@ public struct MessageFramer: Sendable {
     private var start = 0
     /// Bytes of an oversized body still to skip.
     private var skipping = 0
+    /// After a malformed header: bytes are dropped up to the next `Content-Length`.
+    private var resynchronising = false
 
     public init(maxContentLength: Int = 32 << 20) {
         self.maxContentLength = maxContentLength
@@ -46,6 +48,9 @@ public struct MessageFramer: Sendable {
             start += available
             skipping -= available
             if skipping > 0 { return nil }
+        }
+        if resynchronising {
+            guard resynchronise(from: start) else { return nil }
         }
         guard start < buffer.count else { return nil }
         guard let end = headerEnd() else {
@@ -100,18 +105,24 @@ public struct MessageFramer: Sendable {
         return nil
     }
 
-    /// Drops bytes up to the next `Content-Length` (or all but a possible partial one).
-    private mutating func resynchronise(from index: Int) {
+    /// Drops bytes up to the next `Content-Length`; true when one was found.
+    /// Until then all but a possible partial marker is dropped, and the
+    /// search goes on as more bytes come.
+    @discardableResult
+    private mutating func resynchronise(from index: Int) -> Bool {
         let marker = Array("Content-Length".utf8)
         var at = index
         while at + marker.count <= buffer.count {
             if buffer[at..<at + marker.count].elementsEqual(marker) {
                 start = at
-                return
+                resynchronising = false
+                return true
             }
             at += 1
         }
-        start = max(index, buffer.count - marker.count)
+        start = max(index, buffer.count - marker.count + 1)
+        resynchronising = true
+        return false
     }
 
     /// One message framed for writing.
