@@ -2,7 +2,7 @@ import ManifestModel
 
 /// A change to one scalar of a values file, in its bytes: the value after
 /// the key at `key` becomes `replacement`, and nothing else in the file moves
-/// (comments, key order, indentation and the scalar's quoting are kept).
+/// (comments, key order, indentation and a string's quoting are kept).
 ///
 /// The edit is found by parsing the file's bytes through the project's
 /// parser, so it lands on the node libyaml read, and it is checked by
@@ -60,7 +60,16 @@ public struct ScalarEdit: Sendable, Hashable {
         let original = String(decoding: bytes[start..<end], as: UTF8.self)
         let replacement = try text(for: value, style: style, at: place)
         let edit = ScalarEdit(key: key, span: place.span, byteRange: start..<end, original: original, replacement: replacement)
-        try edit.verify(bytes, value: value, limits: limits)
+        do {
+            try edit.verify(bytes, value: value, limits: limits)
+        } catch {
+            // A plain string that reads back as something else (`8080`, `true`) is quoted.
+            guard case .string(let string) = value, style == .plain else { throw error }
+            var quoted = edit
+            quoted.replacement = JSONText.quoted(string)
+            try quoted.verify(bytes, value: value, limits: limits)
+            return quoted
+        }
         return edit
     }
 
@@ -115,6 +124,9 @@ public struct ScalarEdit: Sendable, Hashable {
         case .float, .null:
             throw Refusal(problem: "the contract's value is not a number, string or boolean", location: place)
         }
+        // Quotes are kept for a string; a number or boolean in quotes would
+        // stay a string and still differ from the contract, so it is written plain.
+        guard case .string = value else { return plain }
         switch style {
         case .singleQuoted:
             return "'" + plain.replacingAll("'", with: "''") + "'"
@@ -149,12 +161,7 @@ public struct ScalarEdit: Sendable, Hashable {
                 readBack = document.value(document.resolved(node))
             }
         }
-        let matches = readBack == value || {
-            // A quoted scalar keeps its quotes: the string of the wanted number is what it can hold.
-            if case .string(let text)? = readBack, case .int(let number) = value { return text == String(number) }
-            if case .string(let text)? = readBack, case .bool(let flag) = value { return text == (flag ? "true" : "false") }
-            return false
-        }()
+        let matches = readBack == value
         guard matches else {
             throw Refusal(problem: "the edit would not read back as \(value)", location: key)
         }

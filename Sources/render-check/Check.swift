@@ -65,6 +65,9 @@ extension RenderCheck {
                     // The report is of the files as they are now.
                     if outcome.fixed > 0 {
                         if render { try renderChart(into: &run, environment: environment) }
+                        if !run.rendered.isEmpty {
+                            Console.error("render-check: note: \(run.rendered.joined(separator: ", ")) were rendered before the fix; render them again (or check with --render) to see it there")
+                        }
                         triage = try run.run()
                     }
                 }
