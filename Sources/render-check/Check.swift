@@ -75,7 +75,9 @@ extension RenderCheck {
                 Console.error(error.description)
                 throw ExitCode(2)
             }
-            try output.emit(triage, environment: environment, artifact: plan.output)
+            // SARIF carries the edit that mends each values-owned finding.
+            let fixes = output.format == .sarif ? FixApplier.fixesByKey(triage) : [:]
+            try output.emit(triage, environment: environment, artifact: plan.output, fixes: fixes)
             throw ExitCode(triage.exitCode)
         }
 

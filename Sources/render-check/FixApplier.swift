@@ -15,6 +15,12 @@ struct FixApplier {
         var diff: String
     }
 
+    /// The fixes of a triage's active findings, by diff key, for SARIF.
+    static func fixesByKey(_ triage: Triage) -> [String: ValuesFix] {
+        let plan = ValuesFix.plan(triage.active) { try? FileBytes.read($0) }
+        return Dictionary(plan.fixes.map { ($0.diffKey, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     func apply(_ triage: Triage) throws -> Outcome {
         let plan = ValuesFix.plan(triage.active) { try? FileBytes.read($0) }
         var diff = ""

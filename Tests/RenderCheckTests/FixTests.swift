@@ -122,6 +122,49 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(try Self.activeKeys(CLIRunner.run(arguments, in: workspace.folder, environment: environment)), [])
     }
 
+    // MARK: - SARIF
+
+    /// SARIF results carry the same edit as `fixes`, valid against the OASIS
+    /// schema; made by hand from the log, the edit gives the file `--fix` writes.
+    func testSARIFFixesAreTheSameEditAndValidateAgainstTheSchema() throws {
+        let schema = Self.root.deletingLastPathComponent().appendingPathComponent("shared/reference/sarif-schema-2.1.0.json")
+        guard FileManager.default.fileExists(atPath: schema.path) else { throw XCTSkip("shared SARIF schema absent") }
+        let workspace = try makeWorkspace(variant: "port-drift")
+        let arguments = Self.checkArguments(["rendered.yaml", "-f", "values-port-drift.yaml"]).filter { $0 != "json" && $0 != "--format" }
+        let sarif = try CLIRunner.run(arguments + ["--format", "sarif"], in: workspace.folder)
+        XCTAssertEqual(sarif.status, 1, sarif.stderr)
+        let log = workspace.path("log.sarif")
+        try workspace.write("log.sarif", sarif.stdout)
+        let expected = workspace.path("expected.yaml")
+        let validator = Process()
+        validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        validator.arguments = ["python3", "-c", """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1])); document = json.load(open(sys.argv[2]))
+            jsonschema.Draft4Validator(schema).validate(document)
+            results = [r for r in document["runs"][0]["results"] if "fixes" in r]
+            assert [r["properties"]["diffKey"] for r in results] == ["service.atlas.port.service"], results
+            change = results[0]["fixes"][0]["artifactChanges"][0]
+            assert change["artifactLocation"]["uri"] == "values-port-drift.yaml", change
+            replacement = change["replacements"][0]
+            region = replacement["deletedRegion"]
+            lines = open(sys.argv[3], encoding="utf-8").read().split("\\n")
+            line = lines[region["startLine"] - 1]
+            assert region["startLine"] == region["endLine"]
+            lines[region["startLine"] - 1] = line[:region["startColumn"] - 1] + replacement["insertedContent"]["text"] + line[region["endColumn"] - 1:]
+            open(sys.argv[4], "w", encoding="utf-8").write("\\n".join(lines))
+            """, schema.path, log, workspace.path("values-port-drift.yaml"), expected]
+        let errors = Pipe()
+        validator.standardError = errors
+        try validator.run()
+        validator.waitUntilExit()
+        XCTAssertEqual(validator.terminationStatus, 0, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+
+        let fixed = try CLIRunner.run(arguments + ["--fix"], in: workspace.folder)
+        XCTAssertTrue(fixed.stderr.contains("fixed values.service.port"), fixed.stderr)
+        XCTAssertEqual(try workspace.text("values-port-drift.yaml"), try String(contentsOfFile: expected, encoding: .utf8))
+    }
+
     // MARK: - What is not fixed
 
     func testSetOwnedDriftIsNamedNotEdited() throws {
