@@ -89,14 +89,21 @@ public enum LSPValue: Sendable, Hashable {
             let style = document.scalarStyle(node)
             if style == .doubleQuoted { return .string(document.text(node)) }
             guard style == .plain else { throw ParseFailure(problem: "not JSON: a single-quoted or block string") }
+            // YAML 1.1 reads `yes`, `~`, `0x10` and `1_000` too; JSON has only these words and decimal numbers.
+            let text = document.text(node)
             switch document.value(node) {
-            case .null: return .null
-            case .bool(let flag): return .bool(flag)
-            case .int(let number): return .int(number)
-            case .float(let number) where number.isFinite: return .double(number)
-            default: throw ParseFailure(problem: "not JSON: the bare word \(document.text(node))")
+            case .null where text == "null": return .null
+            case .bool(let flag) where text == (flag ? "true" : "false"): return .bool(flag)
+            case .int(let number) where Self.isJSONNumber(text): return .int(number)
+            case .float(let number) where number.isFinite && Self.isJSONNumber(text): return .double(number)
+            default: throw ParseFailure(problem: "not JSON: the bare word \(text.prefix(40))")
             }
         }
+    }
+
+    static func isJSONNumber(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first == "-" || ("0"..."9").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || "-+.eE".unicodeScalars.contains($0) }
     }
 
     // MARK: - Writing

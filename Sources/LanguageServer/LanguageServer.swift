@@ -22,7 +22,7 @@ public struct LanguageServer: Sendable {
     public var documents = DocumentStore()
     public private(set) var workspace: Workspace?
     /// Milliseconds of quiet after a change before diagnostics are computed.
-    public private(set) var debounceMilliseconds = 10
+    public private(set) var debounceMilliseconds = 4
     let today: CalendarDate
     let limits: ParseLimits
     var unit = TextLines.Unit.utf16

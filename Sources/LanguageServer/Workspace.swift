@@ -64,7 +64,9 @@ public struct Workspace: Sendable {
                                            release: configuration.release, namespace: configuration.namespace)
                 context.buffers = Self.chartBuffers(buffers, chart: directory, valueFiles: configuration.values, root: root)
                 run.chart = context
-                analysis.chart = try context.load(limits: limits)
+                let loaded = try context.load(limits: limits)
+                run.preloadedChart = loaded
+                analysis.chart = loaded
             }
             analysis.renderedSources = discovery.sources
             analysis.triage = try run.run()
