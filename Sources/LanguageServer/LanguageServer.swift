@@ -27,6 +27,8 @@ public struct LanguageServer: Sendable {
     let limits: ParseLimits
     var unit = TextLines.Unit.utf16
     var analysis: Analysis?
+    /// The last analysis made, kept after a change for what it can lend the next one.
+    var lastAnalysis: Analysis?
     /// Diagnostics are owed: something changed since they were last published.
     public internal(set) var diagnosticsPending = false
     /// Files that were last published with diagnostics, to clear them when fixed.
@@ -226,7 +228,10 @@ public struct LanguageServer: Sendable {
 
     /// The analysis of the buffers as they are, computed at most once per change.
     mutating func current() -> Analysis? {
-        if analysis == nil, let workspace { analysis = workspace.analyze(documents) }
+        if analysis == nil, let workspace {
+            analysis = workspace.analyze(documents, previous: lastAnalysis)
+            lastAnalysis = analysis
+        }
         return analysis
     }
 

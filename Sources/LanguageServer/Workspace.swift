@@ -32,7 +32,8 @@ public struct Workspace: Sendable {
 
     /// Checks the workspace with `documents` in place of their files. Never
     /// throws: what cannot be read is the analysis's `failure`.
-    public func analyze(_ documents: DocumentStore) -> Analysis {
+    /// `previous` lends its chart's template index when the templates are unchanged.
+    public func analyze(_ documents: DocumentStore, previous: Analysis? = nil) -> Analysis {
         var analysis = Analysis()
         analysis.limits = limits
         guard let configurationPath else {
@@ -64,7 +65,7 @@ public struct Workspace: Sendable {
                                            release: configuration.release, namespace: configuration.namespace)
                 context.buffers = Self.chartBuffers(buffers, chart: directory, valueFiles: configuration.values, root: root)
                 run.chart = context
-                let loaded = try context.load(limits: limits)
+                let loaded = try context.load(limits: limits, reusing: previous?.chart)
                 run.preloadedChart = loaded
                 analysis.chart = loaded
             }

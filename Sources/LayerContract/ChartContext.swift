@@ -21,7 +21,9 @@ public struct ChartContext: Sendable {
         self.namespace = namespace
     }
 
-    public func load(limits: ParseLimits = .default) throws(LayerContractError) -> LoadedChart {
+    /// Loads the chart; `previous` (an earlier load of the same chart) lends
+    /// its template index when every template reads the same.
+    public func load(limits: ParseLimits = .default, reusing previous: LoadedChart? = nil) throws(LayerContractError) -> LoadedChart {
         do {
             var files = try ChartFiles.load(directory)
             for index in files.templates.indices {
@@ -30,8 +32,13 @@ public struct ChartContext: Sendable {
                 }
             }
             let values = try ValuesLoader(limits: limits, buffers: buffers).load(chart: directory, valueFiles: valueFiles, set: set)
-            return LoadedChart(context: self, files: files, values: values,
-                               ownership: ChartOwnership(chart: files, values: values.values))
+            let sameTemplates = previous.map { previous in
+                previous.files.templates.map { [$0.displayPath, $0.text] } == files.templates.map { [$0.displayPath, $0.text] }
+            } ?? false
+            let ownership = sameTemplates
+                ? ChartOwnership(chart: files, values: values.values, index: previous!.ownership.index)
+                : ChartOwnership(chart: files, values: values.values)
+            return LoadedChart(context: self, files: files, values: values, ownership: ownership)
         } catch {
             throw LayerContractError(error.problem, at: error.location)
         }
