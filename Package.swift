@@ -24,10 +24,11 @@ let package = Package(
         .target(name: "ValuesAnchors", dependencies: ["ManifestModel"]),
         .target(name: "LayerContract", dependencies: ["ManifestModel", "ValuesAnchors"]),
         .target(name: "Reporting", dependencies: ["LayerContract", "ValuesAnchors", "ManifestModel"]),
+        .target(name: "LanguageServer", dependencies: ["LayerContract", "ValuesAnchors", "ManifestModel"]),
         .executableTarget(
             name: "render-check",
             dependencies: [
-                "ManifestModel", "LayerContract", "ValuesAnchors", "Reporting",
+                "ManifestModel", "LayerContract", "ValuesAnchors", "Reporting", "LanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LayerContract", "ManifestModel"],
                     exclude: ["Golden"]),
         .testTarget(name: "RenderCheckTests", dependencies: ["render-check"]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "LayerContract", "ManifestModel"]),
         .testTarget(name: "RobustnessTests", dependencies: ["render-check"]),
     ]
 )

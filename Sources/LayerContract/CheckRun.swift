@@ -26,6 +26,8 @@ public struct CheckRun: Sendable {
     public var chart: ChartContext?
     /// What an ownership experiment measured for that chart, if one ran or was cached.
     public var measured: MeasuredOwnership?
+    /// `chart` already loaded (by an editor session that also needs it): used instead of loading it again.
+    public var preloadedChart: LoadedChart?
 
     public init(contractPath: String, allowlistPath: String?, today: CalendarDate) {
         self.contractPath = contractPath
@@ -68,15 +70,15 @@ public struct CheckRun: Sendable {
             if origin == .rendered { discovery.sources += renderedStreams }
             let first = inputs.count
             inputs += discovery.sources.map {
-                Input(source: $0, origin: origin, keepPaths: chart != nil && origin == .rendered)
+                Input(source: $0, origin: origin, keepPaths: (chart != nil || preloadedChart != nil) && origin == .rendered)
             }
             groups.append(Group(notices: discovery.notices, errors: discovery.errors, inputs: first..<inputs.count))
         }
 
         // The chart (templates and values) loads while the inputs are read:
         // one more job for the cores, not a step before them.
-        let jobs: [Job] = (chart.map { [.chart($0)] } ?? []) + inputs.map { .input($0) }
-        var loadedChart: LoadedChart?
+        let jobs: [Job] = (preloadedChart == nil ? chart.map { [.chart($0)] } ?? [] : []) + inputs.map { .input($0) }
+        var loadedChart = preloadedChart
         var reads: [InputRead] = []
         reads.reserveCapacity(inputs.count)
         for result in Self.parallelMap(jobs, { job in run(job, contract: contract) }) {

@@ -1,3 +1,5 @@
+import LayerContract
+
 /// What a reporter needs to know about the run beyond the triage itself.
 public struct ReportContext: Sendable, Hashable {
     /// The tool's version, as SARIF's `tool.driver.version` writes it.
@@ -8,10 +10,13 @@ public struct ReportContext: Sendable, Hashable {
     /// SARIF's `tool.driver.informationUri`: where to read about the tool.
     /// Left out of the SARIF log when nil.
     public var informationURI: String?
+    /// The one-scalar values edit that mends a finding, by diff key: SARIF's `fixes`.
+    public var fixes: [String: ValuesFix]
 
-    public init(toolVersion: String, colour: Bool = false, informationURI: String? = nil) {
+    public init(toolVersion: String, colour: Bool = false, informationURI: String? = nil, fixes: [String: ValuesFix] = [:]) {
         self.toolVersion = toolVersion
         self.colour = colour
         self.informationURI = informationURI
+        self.fixes = fixes
     }
 }

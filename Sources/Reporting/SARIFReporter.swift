@@ -27,7 +27,7 @@ public struct SARIFReporter: Reporter {
             "rules": .array(CheckFamily.all.map(rule)),
         ]
         if let uri = context.informationURI { driver["informationUri"] = .string(uri) }
-        let results = ReportOrder.byKey(triage.active).map { result($0, exceptionID: nil) }
+        let results = ReportOrder.byKey(triage.active).map { result($0, exceptionID: nil, fix: context.fixes[$0.diffKey]) }
             + ReportOrder.suppressed(triage.suppressed).map { result($0.finding, exceptionID: $0.exceptionID) }
         let run: JSONValue = [
             "tool": ["driver": .object(driver)],
@@ -74,7 +74,7 @@ public struct SARIFReporter: Reporter {
 
     // MARK: Results
 
-    static func result(_ finding: Finding, exceptionID: String?) -> JSONValue {
+    static func result(_ finding: Finding, exceptionID: String?, fix: ValuesFix? = nil) -> JSONValue {
         let primary = GitHubReporter.primaryLocation(of: finding)
         var location: [String: JSONValue] = ["physicalLocation": physicalLocation(primary)]
         if let resource = finding.resource {
@@ -110,10 +110,25 @@ public struct SARIFReporter: Reporter {
             related.append(relatedLocation(2, template, "written by this template line\(via)"))
         }
         if !related.isEmpty { result["relatedLocations"] = .array(related) }
+        if let fix { result["fixes"] = [self.fix(fix)] }
         if let exceptionID {
             result["suppressions"] = [["kind": "external", "status": "accepted", "justification": .string(exceptionID)]]
         }
         return .object(result)
+    }
+
+    /// The one-scalar edit of the owning values file, as `check --fix` makes it.
+    static func fix(_ fix: ValuesFix) -> JSONValue {
+        [
+            "description": ["text": .string("Set \(fix.anchor) to \(fix.expected.text), the contract's value for \(fix.diffKey)")],
+            "artifactChanges": [[
+                "artifactLocation": artifactLocation(fix.file),
+                "replacements": [[
+                    "deletedRegion": region(fix.edit.span),
+                    "insertedContent": ["text": .string(fix.edit.replacement)],
+                ]],
+            ]],
+        ]
     }
 
     /// FNV-1a 64 of the diff key and the object's identity: stable while the

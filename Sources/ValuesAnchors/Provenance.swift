@@ -34,6 +34,14 @@ public struct ChartOwnership: Sendable {
         self.index = TemplateIndex(files: chart.templates.map { ($0.chartPath, $0.displayPath, $0.text) })
     }
 
+    /// With the index of the same templates already built (an editor whose
+    /// change touched only values): indexing is most of a chart's load.
+    public init(chart: ChartFiles, values: ValuesNode, index: TemplateIndex) {
+        self.chart = chart
+        self.values = values
+        self.index = index
+    }
+
     /// The owner of the value at `path` in a document rendered from the
     /// template `source` names, or nil when the source is not this chart's.
     /// `value` is the scalar's text (nil for a collection).

@@ -30,9 +30,12 @@ public struct ValuesLoader: Sendable {
     }
 
     public var limits: ParseLimits
+    /// Values files as an editor holds them (unsaved), by path: read instead of the disk.
+    public var buffers: [String: [UInt8]] = [:]
 
-    public init(limits: ParseLimits = .default) {
+    public init(limits: ParseLimits = .default, buffers: [String: [UInt8]] = [:]) {
         self.limits = limits
+        self.buffers = buffers
     }
 
     /// Loads `<chart>/values.yaml` (when the chart has one), the `-f` files
@@ -118,7 +121,7 @@ public struct ValuesLoader: Sendable {
     public static let maxDepth = ParseLimits.default.maxDepth
 
     private func readFile(_ path: String) throws(ValuesError) -> FileValues {
-        let source: InputSource = path == "-" ? .standardInput : .file(path)
+        let source: InputSource = path == "-" ? .standardInput : buffers[path].map { .bytes($0, name: path) } ?? .file(path)
         var limits = self.limits
         limits.maxDepth = min(limits.maxDepth, ValuesLoader.maxDepth)
         var values = ValuesNode.map([], origin: SourceLocation(file: source.displayName, line: 1, column: 1))

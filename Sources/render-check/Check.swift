@@ -24,8 +24,18 @@ extension RenderCheck {
         @Flag(help: "Run helm template on --chart (helm on PATH, or RENDER_CHECK_HELM) and check its output too.")
         var render = false
 
+        @Flag(help: "Set each values-owned drifted key to the contract's value in its values file (only that scalar changes), then check again.")
+        var fix = false
+
+        @Flag(help: "With --fix: print the unified diff instead of writing.")
+        var dryRun = false
+
         @Argument(help: "Rendered manifests: files, directories (searched for *.yaml, *.yml, *.json), or - for standard input.")
         var inputs: [String] = []
+
+        func validate() throws {
+            if dryRun && !fix { throw ValidationError("--dry-run goes with --fix") }
+        }
 
         func run() throws {
             let environment = RunEnvironment.current()
@@ -39,17 +49,10 @@ extension RenderCheck {
             run.limits = limits.parseLimits
             run.chart = chart.context(configuration: plan.configuration, namespace: plan.namespace)
             if render {
-                guard let context = run.chart else {
+                guard run.chart != nil else {
                     throw ValidationError("--render needs --chart (or `chart` in .render-check.yaml)")
                 }
-                let renderer = HelmRenderer(environment: environment)
-                do {
-                    let bytes = try renderer.render(context)
-                    run.renderedStreams = [.bytes(bytes, name: "helm-template:\(context.release ?? "release-name")")]
-                } catch {
-                    Console.error(error.description)
-                    throw ExitCode(2)
-                }
+                try renderChart(into: &run, environment: environment)
             }
             if let context = run.chart {
                 let measurement = OwnershipMeasurement(mode: ownership.mode(configured: plan.configuration?.ownership),
@@ -58,15 +61,44 @@ extension RenderCheck {
                 run.measured = measurement.measured
                 for notice in measurement.notices { Console.error("render-check: note: \(notice)") }
             }
-            let triage: Triage
+            var triage: Triage
             do {
                 triage = try run.run()
+                if fix {
+                    let outcome = try FixApplier(dryRun: dryRun).apply(triage)
+                    if dryRun {
+                        Console.out(outcome.diff)
+                        throw ExitCode(triage.exitCode)
+                    }
+                    // The report is of the files as they are now.
+                    if outcome.fixed > 0 {
+                        if render { try renderChart(into: &run, environment: environment) }
+                        if !run.rendered.isEmpty {
+                            Console.error("render-check: note: \(run.rendered.joined(separator: ", ")) were rendered before the fix; render them again (or check with --render) to see it there")
+                        }
+                        triage = try run.run()
+                    }
+                }
+            } catch let error as LayerContractError {
+                Console.error(error.description)
+                throw ExitCode(2)
+            }
+            // SARIF carries the edit that mends each values-owned finding.
+            let fixes = output.format == .sarif ? FixApplier.fixesByKey(triage) : [:]
+            try output.emit(triage, environment: environment, artifact: plan.output, fixes: fixes)
+            throw ExitCode(triage.exitCode)
+        }
+
+        /// `helm template` of the run's chart, as the run's rendered stream.
+        private func renderChart(into run: inout CheckRun, environment: RunEnvironment) throws {
+            guard let context = run.chart else { return }
+            do {
+                let bytes = try HelmRenderer(environment: environment).render(context)
+                run.renderedStreams = [.bytes(bytes, name: "helm-template:\(context.release ?? "release-name")")]
             } catch {
                 Console.error(error.description)
                 throw ExitCode(2)
             }
-            try output.emit(triage, environment: environment, artifact: plan.output)
-            throw ExitCode(triage.exitCode)
         }
     }
 }
