@@ -39,10 +39,13 @@ extension LanguageServer {
         return text
     }
 
-    /// How the owner was known. Ownership today is the static reading of the
-    /// chart's templates and values; a measured owner will say so here.
+    /// How the owner was known: by experiment with Helm (a warm cache in the
+    /// editor), or by reading the chart's templates and values.
     static func ownershipReading(_ owner: Owner) -> String {
-        "static (read from the chart's templates and values)"
+        switch owner.mode {
+        case .measured?: return "measured (Helm rendered the chart with this key changed)"
+        case .static?, nil: return "static (read from the chart's templates and values)"
+        }
     }
 
     mutating func valuesHover(_ path: ValuesPath, _ entry: ValuesNode.Entry, analysis: inout Analysis) -> String {

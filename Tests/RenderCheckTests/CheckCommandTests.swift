@@ -38,9 +38,12 @@ final class CheckCommandTests: XCTestCase {
     }
 
     /// The arguments to check one variant with its chart, overlays and --set.
-    static func arguments(for variant: Variant, format: String = "json", chart: String = "charts-fixtures/bijux-atlas") -> [String] {
+    /// The variants' expected triages are the static reading's: `--ownership
+    /// static` keeps them independent of whether a Helm is on PATH.
+    static func arguments(for variant: Variant, format: String = "json", chart: String = "charts-fixtures/bijux-atlas",
+                          ownership: String = "static") -> [String] {
         let folder = "charts-fixtures/variants/\(variant.name)"
-        var arguments = ["check", "\(folder)/rendered.yaml", "--stack", "charts-fixtures/stack",
+        var arguments = ["check", "\(folder)/rendered.yaml", "--ownership", ownership, "--stack", "charts-fixtures/stack",
                          "--contract", "ops/inventory/layers.json",
                          "--allowlist", "ops/policy/layer-live-diff-allowlist.json",
                          "--namespace", variant.namespace, "--today", today, "--format", format, "--no-config",
