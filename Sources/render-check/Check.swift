@@ -30,6 +30,8 @@ extension RenderCheck {
             let environment = RunEnvironment.current()
             let chartGiven = chart.chart != nil || render
             let plan = try selection.plan(inputs: inputs, environment: environment, allowNoInputs: chartGiven)
+            // `render: true` in .render-check.yaml renders when the command line names no input.
+            let render = render || (inputs.isEmpty && plan.configuration?.render == true)
             var run = CheckRun(contractPath: plan.contract, allowlistPath: plan.allowlist, today: plan.today)
             run.rendered = plan.rendered
             run.stack = plan.stack

@@ -73,7 +73,7 @@ struct CheckSelection: ParsableArguments {
         let rendered = useConfigInputs ? configuration?.inputs ?? [] : inputs
         let stackPaths = useConfigInputs ? configuration?.stack ?? [] : stack
         let livePaths = useConfigInputs ? configuration?.live ?? [] : live
-        guard allowNoInputs || !(rendered.isEmpty && stackPaths.isEmpty && livePaths.isEmpty) else {
+        guard allowNoInputs || configuration?.render == true || !(rendered.isEmpty && stackPaths.isEmpty && livePaths.isEmpty) else {
             Console.error("render-check: error: nothing to check: give rendered manifests (files, directories or -), --stack or --live, or list them in .render-check.yaml")
             throw ExitCode(2)
         }
