@@ -8,10 +8,14 @@ public struct ReportContext: Sendable, Hashable {
     /// SARIF's `tool.driver.informationUri`: where to read about the tool.
     /// Left out of the SARIF log when nil.
     public var informationURI: String?
+    /// The `.render-check.yaml` the run took its defaults from; every report
+    /// names it. Nil: none was used, and reports say nothing of one.
+    public var configuration: String?
 
-    public init(toolVersion: String, colour: Bool = false, informationURI: String? = nil) {
+    public init(toolVersion: String, colour: Bool = false, informationURI: String? = nil, configuration: String? = nil) {
         self.toolVersion = toolVersion
         self.colour = colour
         self.informationURI = informationURI
+        self.configuration = configuration
     }
 }

@@ -53,13 +53,21 @@ extension RenderCheck {
                 }
             }
             let triage: Triage
+            // `charts:` in .render-check.yaml, and no chart or input on the command line: every entry.
+            if let configuration = plan.configuration, !configuration.charts.isEmpty, inputs.isEmpty, chart.chart == nil {
+                triage = try ChartSetCheck(plan: plan, configuration: configuration, chart: chart,
+                                           limits: limits.parseLimits, environment: environment).triage()
+                try output.emit(triage, environment: environment, artifact: plan.output, configuration: configuration.file)
+                throw ExitCode(triage.exitCode)
+            }
             do {
                 triage = try run.run()
             } catch {
                 Console.error(error.description)
+                if let hint = EmptyContractHint.message(for: plan.contract) { Console.error(hint) }
                 throw ExitCode(2)
             }
-            try output.emit(triage, environment: environment, artifact: plan.output)
+            try output.emit(triage, environment: environment, artifact: plan.output, configuration: plan.configuration?.file)
             throw ExitCode(triage.exitCode)
         }
     }

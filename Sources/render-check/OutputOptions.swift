@@ -15,8 +15,9 @@ struct OutputOptions: ParsableArguments {
 
     static let toolVersion = "0.1.0"
 
-    func emit(_ triage: Triage, environment: RunEnvironment, artifact configured: String?) throws {
-        let context = ReportContext(toolVersion: Self.toolVersion, colour: environment.colour && format == .text)
+    func emit(_ triage: Triage, environment: RunEnvironment, artifact configured: String?, configuration: String? = nil) throws {
+        let context = ReportContext(toolVersion: Self.toolVersion, colour: environment.colour && format == .text,
+                                    configuration: configuration.map { FilePath.relative($0, to: environment.workingDirectory) })
         let report = format.reporter().report(triage, context: context)
         Console.out(report)
         // An artifact from input that could not be read would be a half-truth: none is written.
