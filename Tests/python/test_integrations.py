@@ -480,3 +480,48 @@ def test_vim_errorformat_reads_every_family_and_a_syntax_error(tmp_path: Path) -
         want = sorted((str((ROOT / f).resolve()), line, col, level[0])
                       for f, line, col, level in expected_problems(text, triage))
         assert got == want, name
+
+
+# MARK: - make install
+
+
+def test_make_install_puts_binary_man_page_and_completions_under_the_prefix(tmp_path: Path) -> None:
+    if shutil.which("man") is None:
+        pytest.skip("man is not installed (apt-get install man-db)")
+    prefix = tmp_path / "prefix"
+    # The debug build the tests already have: a release build here would add minutes, not coverage.
+    install = subprocess.run(["make", "-s", "install", f"PREFIX={prefix}", "INSTALL_CONFIGURATION=debug"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=1200)
+    assert install.returncode == 0, install.stdout + install.stderr
+    installed = prefix / "bin" / "render-check"
+    assert subprocess.run([str(installed), "--version"], capture_output=True, text=True).stdout.strip() == "0.1.0"
+
+    page = prefix / "share" / "man" / "man1" / "render-check.1"
+    shown = subprocess.run(["man", "-l", str(page)], capture_output=True, text=True, env=dict(os.environ, MANWIDTH="200", MAN_KEEP_FORMATTING="0"))
+    assert shown.returncode == 0, shown.stderr
+    manual = re.sub(r".\x08", "", shown.stdout)
+    assert "RENDER-CHECK(1)" in manual and "NAME" in manual
+    # Every subcommand and every option `--help` lists is in the page: it is generated from the same parser.
+    for command in ("check", "init", "blame", "resources", "contract"):
+        assert re.search(rf"^\s+{command}\b", manual, re.M), command
+        help_text = subprocess.run([str(installed), command, "--help"], capture_output=True, text=True).stdout
+        for option in sorted(set(re.findall(r"^\s+(?:-\w, )?(--[a-z][a-z-]+)", help_text, re.M)) - {"--help", "--version"}):
+            assert option in manual, f"{command} {option} missing from the man page"
+
+    completions = {
+        "bash": prefix / "share" / "bash-completion" / "completions" / "render-check",
+        "zsh": prefix / "share" / "zsh" / "site-functions" / "_render-check",
+        "fish": prefix / "share" / "fish" / "vendor_completions.d" / "render-check.fish",
+    }
+    for shell, path in completions.items():
+        text = path.read_text()
+        assert "render-check" in text and "init" in text, shell
+    assert subprocess.run(["bash", "-n", str(completions["bash"])]).returncode == 0
+    # The bash completion, sourced for real, offers the subcommands.
+    probe = ("source {path}; COMP_WORDS=(render-check in); COMP_CWORD=1; COMP_LINE='render-check in'; COMP_POINT=15; "
+             "_render-check 2>/dev/null || _render_check 2>/dev/null; printf '%s\\n' \"${{COMPREPLY[@]}}\"").format(path=completions["bash"])
+    offered = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, env=dict(os.environ, PATH=f"{installed.parent}:{os.environ['PATH']}"))
+    assert "init" in offered.stdout.split(), offered.stdout + offered.stderr
+    for shell in ("zsh", "fish"):
+        if shutil.which(shell):
+            assert subprocess.run([shell, "-n", str(completions[shell])]).returncode == 0, shell
