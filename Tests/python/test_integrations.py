@@ -133,6 +133,10 @@ def test_init_gates_a_public_chart_end_to_end(tmp_path: Path, chart: Path) -> No
     assert generated.returncode == 0, generated.stderr
     assert generated.stdout == contract.read_text()
 
+    # The regeneration step init prints works with no flags, from the configuration alone.
+    diff = rc(["contract", "diff"], repo)
+    assert diff.returncode == 0 and diff.stdout.endswith("ops/inventory/layers.json: up to date\n"), diff.stdout + diff.stderr
+
     # A bare render-check renders with helm and checks. Where the chart as
     # shipped has findings no contract value absorbs, init said so and named
     # exactly those diff keys; otherwise the gate is clean.
