@@ -30,8 +30,10 @@ extension RenderCheck {
             let environment = RunEnvironment.current()
             let chartGiven = chart.chart != nil || render
             let plan = try selection.plan(inputs: inputs, environment: environment, allowNoInputs: chartGiven)
-            // `render: true` in .render-check.yaml renders when the command line names no input.
-            let render = render || (inputs.isEmpty && plan.configuration?.render == true)
+            // `render: true` in .render-check.yaml renders `chart` when the command line names no
+            // input (with `charts:`, each entry is rendered instead, below).
+            let render = render || (inputs.isEmpty && plan.configuration?.render == true
+                                    && plan.configuration?.charts.isEmpty != false)
             var run = CheckRun(contractPath: plan.contract, allowlistPath: plan.allowlist, today: plan.today)
             run.rendered = plan.rendered
             run.stack = plan.stack

@@ -230,6 +230,7 @@ def test_charts_entries_are_checked_together_into_one_report(tmp_path: Path) -> 
         'contract: ops/inventory/layers.json\n'
         'allowlist: configs/policy/layer-live-diff-allowlist.json\n'
         'namespace: atlas-e2e\n'
+        'render: true\n'
         'charts:\n'
         '  - {name: prod, chart: charts/atlas, release: atlas-e2e, component: atlas}\n'
         '  - name: staging\n'
