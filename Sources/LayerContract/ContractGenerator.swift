@@ -131,9 +131,9 @@ public struct ContractGenerator: Sendable {
         let resources = read(into: &result)
         let index = ResourceIndex(resources)
         var notes: [Note] = []
-        var root = existing?.tree.objectValue ?? [:]
+        var root = existing?.tree.objectValue ?? Self.skeleton(namespace: namespace)
         if existing == nil {
-            notes.append(Note("no existing contract: contract_version, compatibility, layer_dependencies, ssot and namespaces cannot be derived and are left out; the result will not validate against the contract schema until they are added", at: nil))
+            notes.append(Note("no existing contract: contract_version, compatibility, layer_dependencies, ssot and namespaces (every layer in \(namespace)) are written with their conventional values; they are kept from now on, edit them by hand", at: nil))
         }
 
         let (services, ports) = deriveServices(index, notes: &notes)
@@ -146,6 +146,37 @@ public struct ContractGenerator: Sendable {
         result.contract = .object(root)
         result.notes = notes.sorted()
         return result
+    }
+
+    /// What a first contract holds besides what is derived: the sections
+    /// the check and the contract schema need, at their conventional values
+    /// (version 1.0.0, the layers' reference dependencies, every layer in the
+    /// release's namespace), so `init` and a first `contract generate` write
+    /// a contract that the check accepts and the schema validates. Each is
+    /// kept verbatim from then on and edited by hand.
+    static func skeleton(namespace: String) -> [String: JSONTree] {
+        func layers(_ names: [String]) -> JSONTree { .object(["may_reference": .array(names.map(JSONTree.string))]) }
+        return [
+            "contract_version": .string("1.0.0"),
+            "compatibility": .object([
+                "policy": .string("Minor/patch updates are backward-compatible; major updates may remove or rename fields."),
+                "current_major": .int(1),
+                "notes": .array([.string("Consumers must ignore unknown fields.")]),
+            ]),
+            "layer_dependencies": .object([
+                "stack": layers(["stack", "_lib", "run", "configs"]),
+                "k8s": layers(["k8s", "stack", "observe", "e2e", "_lib", "run", "configs"]),
+                "e2e": layers(["e2e", "k8s", "run", "_lib", "configs"]),
+                "observe": layers(["observe", "k8s", "stack", "load", "e2e", "run", "_lib", "configs"]),
+                "load": layers(["load", "e2e", "run", "_lib", "configs"]),
+            ]),
+            "ssot": .object([
+                "namespaces": .string("configs/sources/operations/ops/namespaces.json"),
+                "ports": .string("configs/sources/operations/ops/ports.json"),
+                "profiles": .string("ops/stack/profiles.json"),
+            ]),
+            "namespaces": .object(["stack": .string(namespace), "k8s": .string(namespace), "e2e": .string(namespace)]),
+        ]
     }
 
     // MARK: - Inputs

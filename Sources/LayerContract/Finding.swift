@@ -122,6 +122,9 @@ public struct Finding: Sendable, Hashable {
     /// A rendered place the finding is about when its location is elsewhere:
     /// for a missing Service, the name of the chart's Service that was rendered.
     public var related: SourceLocation?
+    /// The `charts:` entry of `.render-check.yaml` the finding came from,
+    /// when a run checks several.
+    public var chart: String?
 
     public init(diffKey: String, family: CheckFamily, component: String?, expected: ReportValue, actual: ReportValue,
                 message: String, location: SourceLocation, owner: Owner, resource: ResourceIdentity? = nil) {

@@ -23,9 +23,17 @@ public struct ProjectConfiguration: Sendable {
     public var ownership: String?
     static let ownershipModes = ["auto", "exact", "static"]
 
+    /// `render: true`: a bare `render-check` renders `chart` with Helm and checks the output.
+    public var render = false
+    /// Several charts or environments, each rendered with Helm and checked.
+    public var charts: [ChartEntry] = []
+
+    /// The folder the configuration sits in: the repository it configures.
+    public var directory: String { FilePath.directory(of: file) }
+
     static let knownKeys: Set<String> = [
         "contract", "allowlist", "inputs", "stack", "live", "chart", "values", "set", "release", "namespace",
-        "component", "components", "output", "ownership",
+        "component", "components", "output", "render", "charts", "ownership",
     ]
 
     /// The configuration file found by walking up from the working directory.
@@ -64,14 +72,34 @@ public struct ProjectConfiguration: Sendable {
                                              at: mode.location)
                 }
                 configuration.ownership = mode.value
+            case "render":
+                guard case .bool(let flag)? = value.scalar else { throw value.typeError("true or false") }
+                configuration.render = flag
+            case "charts":
+                guard value.isSequence else { throw value.typeError("a list of charts entries") }
+                var seen: [String: SourceLocation] = [:]
+                for item in value.items() {
+                    let entry = try ChartEntry.read(item, base: base)
+                    if let first = seen[entry.name.value] {
+                        throw LayerContractError("two charts entries are named `\(entry.name.value)` (the first at \(first))",
+                                                 at: entry.name.location)
+                    }
+                    seen[entry.name.value] = entry.name.location
+                    configuration.charts.append(entry)
+                }
             default: break
             }
         }
         return configuration
     }
 
-    private static func paths(_ value: JSONCursor, _ base: String) throws(LayerContractError) -> [String] {
-        if case .string(let single)? = value.scalar { return [FilePath.join(base, single)] }
-        return try value.requireStrings().map { FilePath.join(base, $0.value) }
+    static func paths(_ value: JSONCursor, _ base: String) throws(LayerContractError) -> [String] {
+        try strings(value).map { FilePath.join(base, $0) }
+    }
+
+    /// One string or a list of them.
+    static func strings(_ value: JSONCursor) throws(LayerContractError) -> [String] {
+        if case .string(let single)? = value.scalar { return [single] }
+        return try value.requireStrings().map(\.value)
     }
 }

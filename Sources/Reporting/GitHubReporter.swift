@@ -6,6 +6,7 @@ import ManifestModel
 /// when the finding has one, else where the value was rendered.
 ///
 ///     ::error file=F,line=L,col=C,endLine=L,endColumn=C,title=<diff key>::<message> (owner: <owner>)
+///     ::notice title=render-check::render-check: 1 error, 0 warnings, ... (the summary, last)
 ///
 /// Data is escaped (`%`, CR, LF) and property values too (also `:` and `,`),
 /// so a message can never end the command early or forge another.
@@ -19,7 +20,7 @@ public struct GitHubReporter: Reporter {
             .sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
             .map(\.element)
         for (finding, location) in findings {
-            var message = "\(finding.message) (owner: \(finding.owner.summary))"
+            var message = "\(TextReporter.chartPrefix(finding))\(finding.message) (owner: \(finding.owner.summary))"
             if location != finding.location {
                 message += "; rendered at \(finding.location)"
             }
@@ -40,7 +41,9 @@ public struct GitHubReporter: Reporter {
             lines.append(Self.command("error", at: error.location, title: "\(error.stage.rawValue) error",
                                       message: TextReporter.problem(of: error)))
         }
-        lines.append(TextReporter.summary(triage))
+        // The summary as a notice too, so it shows in the job's annotations, not only its log.
+        let configuration = context.configuration.map { " (configuration: \($0))" } ?? ""
+        lines.append("::notice title=render-check::" + Self.escapeData(TextReporter.summary(triage) + configuration))
         return lines.joined(separator: "\n") + "\n"
     }
 

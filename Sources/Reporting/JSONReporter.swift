@@ -11,7 +11,11 @@ public struct JSONReporter: Reporter {
     public init() {}
 
     public func report(_ triage: Triage, context: ReportContext) -> String {
-        Self.document(triage).formatted()
+        guard let file = context.configuration, case .object(var members) = Self.document(triage) else {
+            return Self.document(triage).formatted()
+        }
+        members["configuration"] = .string(file)
+        return JSONValue.object(members).formatted()
     }
 
     static func document(_ triage: Triage) -> JSONValue {
@@ -46,7 +50,7 @@ public struct JSONReporter: Reporter {
     /// An entry of `active_differences`: the reference's five keys first in
     /// meaning, then where it is, who owns it and how to fix it.
     static func difference(_ finding: Finding) -> JSONValue {
-        [
+        withChart(finding, [
             "diff_key": .string(finding.diffKey),
             "component": JSONValue(finding.component),
             "kind": .string(finding.family.kind),
@@ -59,12 +63,19 @@ public struct JSONReporter: Reporter {
             "owner": owner(finding.owner),
             "remedy": .string(finding.remedy),
             "resource": finding.resource.map(resource) ?? .null,
-        ]
+        ])
+    }
+
+    /// `chart`, the `charts:` entry a finding came from, only when the run checked entries.
+    static func withChart(_ finding: Finding, _ value: JSONValue) -> JSONValue {
+        guard let chart = finding.chart, case .object(var members) = value else { return value }
+        members["chart"] = .string(chart)
+        return .object(members)
     }
 
     static func suppressed(_ item: Triage.Suppressed) -> JSONValue {
         let finding = item.finding
-        return [
+        return withChart(finding, [
             "diff_key": .string(finding.diffKey),
             "exception_id": .string(item.exceptionID),
             "component": JSONValue(finding.component),
@@ -72,7 +83,7 @@ public struct JSONReporter: Reporter {
             "expected": value(finding.expected),
             "actual": value(finding.actual),
             "location": location(finding.location),
-        ]
+        ])
     }
 
     static func location(_ location: SourceLocation) -> JSONValue {

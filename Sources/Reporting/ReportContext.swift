@@ -12,11 +12,16 @@ public struct ReportContext: Sendable, Hashable {
     public var informationURI: String?
     /// The one-scalar values edit that mends a finding, by diff key: SARIF's `fixes`.
     public var fixes: [String: ValuesFix]
+    /// The `.render-check.yaml` the run took its defaults from; every report
+    /// names it. Nil: none was used, and reports say nothing of one.
+    public var configuration: String?
 
-    public init(toolVersion: String, colour: Bool = false, informationURI: String? = nil, fixes: [String: ValuesFix] = [:]) {
+    public init(toolVersion: String, colour: Bool = false, informationURI: String? = nil, fixes: [String: ValuesFix] = [:],
+                configuration: String? = nil) {
         self.toolVersion = toolVersion
         self.colour = colour
         self.informationURI = informationURI
         self.fixes = fixes
+        self.configuration = configuration
     }
 }

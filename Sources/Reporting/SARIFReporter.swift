@@ -33,7 +33,7 @@ public struct SARIFReporter: Reporter {
             "tool": ["driver": .object(driver)],
             "columnKind": "unicodeCodePoints",
             "results": .array(results),
-            "invocations": [invocation(triage)],
+            "invocations": [invocation(triage, configuration: context.configuration)],
         ]
         return ["$schema": .string(schemaURI), "version": "2.1.0", "runs": [run]]
     }
@@ -98,6 +98,10 @@ public struct SARIFReporter: Reporter {
                 "actual": JSONReporter.value(finding.actual),
             ],
         ]
+        if let chart = finding.chart, case .object(var properties)? = result["properties"] {
+            properties["chart"] = .string(chart)
+            result["properties"] = .object(properties)
+        }
         if let index = CheckFamily.all.firstIndex(of: finding.family) {
             result["ruleIndex"] = JSONValue(index)
         }
@@ -134,7 +138,7 @@ public struct SARIFReporter: Reporter {
     /// FNV-1a 64 of the diff key and the object's identity: stable while the
     /// drift stays the same, whatever lines move around it.
     static func fingerprint(_ finding: Finding) -> String {
-        FNV1a64.hex([finding.diffKey, finding.resource?.qualifiedName ?? ""])
+        FNV1a64.hex([finding.diffKey, finding.resource?.qualifiedName ?? ""] + (finding.chart.map { [$0] } ?? []))
     }
 
     static func relatedLocation(_ id: Int, _ location: SourceLocation, _ message: String) -> JSONValue {
@@ -143,8 +147,9 @@ public struct SARIFReporter: Reporter {
 
     // MARK: Invocation
 
-    static func invocation(_ triage: Triage) -> JSONValue {
+    static func invocation(_ triage: Triage, configuration file: String? = nil) -> JSONValue {
         var invocation: [String: JSONValue] = ["executionSuccessful": .bool(triage.inputErrors.isEmpty)]
+        if let file { invocation["properties"] = ["configuration": .string(file)] }
         let configuration = triage.allowlistErrors.map { notification("allowlist", "error", $0.text, $0.location) }
             + triage.allowlistWarnings.map { notification("allowlist", "warning", $0.text, $0.location) }
         let execution = triage.notices.map { notification($0.kind.rawValue, "note", $0.message, $0.location) }

@@ -18,7 +18,7 @@ public struct TextReporter: Reporter {
         var lines: [String] = []
         for finding in ReportOrder.byLocation(triage.active) {
             lines.append(style.line(finding.location, finding.severity == .error ? .error : .warning,
-                                    "\(finding.message) [\(finding.diffKey)] owner: \(finding.owner.summary)"))
+                                    "\(Self.chartPrefix(finding))\(finding.message) [\(finding.diffKey)] owner: \(finding.owner.summary)"))
         }
         for problem in triage.allowlistErrors {
             lines.append(style.line(problem.location, .error, "allowlist: \(Self.withoutLocation(problem))"))
@@ -32,8 +32,18 @@ public struct TextReporter: Reporter {
         for error in ReportOrder.inputErrors(triage.inputErrors) {
             lines.append(style.line(error.location, .error, Self.problem(of: error)))
         }
+        if let file = context.configuration {
+            lines.append(style.line(SourceLocation(file: file, line: 1, column: 1), .note,
+                                    "configuration: this run's defaults come from this file"))
+        }
         lines.append(style.summary(Self.summary(triage)))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `[entry] ` before the message of a finding from a `charts:` entry:
+    /// after the level, so editors' and CI's matchers read the line as before.
+    static func chartPrefix(_ finding: Finding) -> String {
+        finding.chart.map { "[\($0)] " } ?? ""
     }
 
     /// A problem's text without the position the line already starts with

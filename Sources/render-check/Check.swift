@@ -41,6 +41,10 @@ extension RenderCheck {
             let environment = RunEnvironment.current()
             let chartGiven = chart.chart != nil || render
             let plan = try selection.plan(inputs: inputs, environment: environment, allowNoInputs: chartGiven)
+            // `render: true` in .render-check.yaml renders `chart` when the command line names no
+            // input (with `charts:`, each entry is rendered instead, below).
+            let render = render || (inputs.isEmpty && plan.configuration?.render == true
+                                    && plan.configuration?.charts.isEmpty != false)
             var run = CheckRun(contractPath: plan.contract, allowlistPath: plan.allowlist, today: plan.today)
             run.rendered = plan.rendered
             run.stack = plan.stack
@@ -54,6 +58,14 @@ extension RenderCheck {
                 }
                 try renderChart(into: &run, environment: environment)
             }
+            var triage: Triage
+            // `charts:` in .render-check.yaml, and no chart or input on the command line: every entry.
+            if let configuration = plan.configuration, !configuration.charts.isEmpty, inputs.isEmpty, chart.chart == nil {
+                triage = try ChartSetCheck(plan: plan, configuration: configuration, chart: chart,
+                                           limits: limits.parseLimits, environment: environment).triage()
+                try output.emit(triage, environment: environment, artifact: plan.output, configuration: configuration.file)
+                throw ExitCode(triage.exitCode)
+            }
             if let context = run.chart {
                 let measurement = OwnershipMeasurement(mode: ownership.mode(configured: plan.configuration?.ownership),
                                                        useCache: !ownership.noCache, environment: environment)
@@ -61,7 +73,6 @@ extension RenderCheck {
                 run.measured = measurement.measured
                 for notice in measurement.notices { Console.error("render-check: note: \(notice)") }
             }
-            var triage: Triage
             do {
                 triage = try run.run()
                 if fix {
@@ -81,11 +92,13 @@ extension RenderCheck {
                 }
             } catch let error as LayerContractError {
                 Console.error(error.description)
+                if let hint = EmptyContractHint.message(for: plan.contract) { Console.error(hint) }
                 throw ExitCode(2)
             }
             // SARIF carries the edit that mends each values-owned finding.
             let fixes = output.format == .sarif ? FixApplier.fixesByKey(triage) : [:]
-            try output.emit(triage, environment: environment, artifact: plan.output, fixes: fixes)
+            try output.emit(triage, environment: environment, artifact: plan.output, fixes: fixes,
+                            configuration: plan.configuration?.file)
             throw ExitCode(triage.exitCode)
         }
 

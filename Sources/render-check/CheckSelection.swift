@@ -1,5 +1,8 @@
 import ArgumentParser
 import LayerContract
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Which contract, allowlist and inputs a check uses: flags first, then
 /// `.render-check.yaml`, then the conventional paths found by walking up.
@@ -50,6 +53,18 @@ struct CheckSelection: ParsableArguments {
         }
     }
 
+    /// Whether `path` lies in `directory`, both resolved (symbolic links,
+    /// `..`) against the working directory. A path that does not resolve is outside.
+    static func isInside(_ path: String, _ directory: String, workingDirectory: String) -> Bool {
+        func resolved(_ path: String) -> String? {
+            guard let pointer = realpath(FilePath.join(workingDirectory, path), nil) else { return nil }
+            defer { free(pointer) }
+            return String(cString: pointer)
+        }
+        guard let file = resolved(path), let folder = resolved(directory) else { return false }
+        return file.hasPrefix(folder == "/" ? "/" : folder + "/")
+    }
+
     func plan(inputs: [String], environment: RunEnvironment, allowNoInputs: Bool = false) throws -> Plan {
         var configuration: ProjectConfiguration?
         if !noConfig, let path = config ?? ProjectConfiguration.find(workingDirectory: environment.workingDirectory) {
@@ -67,13 +82,22 @@ struct CheckSelection: ParsableArguments {
         }
         let defaultAllowlist = FilePath.join(FilePath.parentDirectory(of: FilePath.parentDirectory(of: FilePath.directory(of: contractPath))),
                                              "configs/policy/layer-live-diff-allowlist.json")
-        let allowlistPath = allowlist ?? configuration?.allowlist
+        // A contract named on the command line from outside the configuration's
+        // repository is another repository's gate: its allowlist is the one
+        // beside it (or --allowlist), never this configuration's.
+        var configuredAllowlist = configuration?.allowlist
+        if let contract, let configuration, configuredAllowlist != nil, allowlist == nil,
+           !Self.isInside(contract, configuration.directory, workingDirectory: environment.workingDirectory) {
+            configuredAllowlist = nil
+            Console.error("render-check: note: --contract \(contract) is outside \(configuration.directory), the repository of \(configuration.file), so its allowlist \(configuration.allowlist!) is not used; pass --allowlist to choose one")
+        }
+        let allowlistPath = allowlist ?? configuredAllowlist
             ?? (FilePath.exists(defaultAllowlist) ? defaultAllowlist : nil)
         let useConfigInputs = inputs.isEmpty && stack.isEmpty && live.isEmpty && !allowNoInputs
         let rendered = useConfigInputs ? configuration?.inputs ?? [] : inputs
         let stackPaths = useConfigInputs ? configuration?.stack ?? [] : stack
         let livePaths = useConfigInputs ? configuration?.live ?? [] : live
-        guard allowNoInputs || !(rendered.isEmpty && stackPaths.isEmpty && livePaths.isEmpty) else {
+        guard allowNoInputs || configuration?.render == true || configuration?.charts.isEmpty == false || !(rendered.isEmpty && stackPaths.isEmpty && livePaths.isEmpty) else {
             Console.error("render-check: error: nothing to check: give rendered manifests (files, directories or -), --stack or --live, or list them in .render-check.yaml")
             throw ExitCode(2)
         }

@@ -144,7 +144,9 @@ extension RenderCheck {
                     throw ExitCode(2)
                 }
                 let existing = try contractPath.map { path in
-                    try orExit { () throws(LayerContractError) in try ContractGenerator.Existing.load(path) }
+                    try orExit(hint: EmptyContractHint.message(for: path)) { () throws(LayerContractError) in
+                        try ContractGenerator.Existing.load(path)
+                    }
                 }
                 guard let chartDirectory = chart ?? configuration?.chart else {
                     Console.error("render-check: error: contract generation needs --chart (its Chart.yaml gives release_metadata.defaults), or `chart` in .render-check.yaml")
@@ -192,11 +194,12 @@ extension RenderCheck {
                                  text: JSONValue(result.contract).formatted())
             }
 
-            private func orExit<T>(_ body: () throws(LayerContractError) -> T) throws -> T {
+            private func orExit<T>(hint: String? = nil, _ body: () throws(LayerContractError) -> T) throws -> T {
                 do {
                     return try body()
                 } catch {
                     Console.error(error.description)
+                    if let hint { Console.error(hint) }
                     throw ExitCode(2)
                 }
             }

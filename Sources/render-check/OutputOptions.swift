@@ -15,8 +15,10 @@ struct OutputOptions: ParsableArguments {
 
     static let toolVersion = "0.1.0"
 
-    func emit(_ triage: Triage, environment: RunEnvironment, artifact configured: String?, fixes: [String: ValuesFix] = [:]) throws {
-        let context = ReportContext(toolVersion: Self.toolVersion, colour: environment.colour && format == .text, fixes: fixes)
+    func emit(_ triage: Triage, environment: RunEnvironment, artifact configured: String?, fixes: [String: ValuesFix] = [:],
+              configuration: String? = nil) throws {
+        let context = ReportContext(toolVersion: Self.toolVersion, colour: environment.colour && format == .text, fixes: fixes,
+                                    configuration: configuration.map { FilePath.relative($0, to: environment.workingDirectory) })
         let report = format.reporter().report(triage, context: context)
         Console.out(report)
         // An artifact from input that could not be read would be a half-truth: none is written.

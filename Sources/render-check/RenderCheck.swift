@@ -7,7 +7,7 @@ struct RenderCheck: ParsableCommand {
         commandName: "render-check",
         abstract: "Check rendered Kubernetes manifests against the layer contract, and name the layer that owns each drift.",
         version: "0.1.0",
-        subcommands: [Check.self, Blame.self, Resources.self, ContractCommand.self, LSP.self],
+        subcommands: [Check.self, Init.self, Blame.self, Resources.self, ContractCommand.self, LSP.self],
         defaultSubcommand: Check.self
     )
 }

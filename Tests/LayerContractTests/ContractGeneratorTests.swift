@@ -204,10 +204,15 @@ final class ContractGeneratorTests: XCTestCase {
         ])
     }
 
-    func testWithoutAContractOnlyTheDerivedSectionsAreWritten() throws {
+    /// A first contract is complete: what cannot be derived gets its
+    /// conventional value, every layer in the release's namespace.
+    func testWithoutAContractEverySectionIsWritten() throws {
         let result = try Self.generator(existing: nil).generate()
         XCTAssertEqual(JSONTree.sortedKeys(try XCTUnwrap(result.contract.objectValue)),
-                       ["labels", "ports", "release_metadata", "services"])
+                       ["compatibility", "contract_version", "labels", "layer_dependencies", "namespaces", "ports",
+                        "release_metadata", "services", "ssot"])
+        XCTAssertEqual(result.contract["contract_version"], .string("1.0.0"))
+        XCTAssertEqual(result.contract["namespaces"]?["k8s"], result.contract["release_metadata"]?["defaults"]?["namespace"])
         XCTAssertEqual(result.contract["labels"], .object(["required": .array([]), "required_annotations": .array([])]))
         XCTAssertEqual(result.contract["services"]?["atlas-e2e-bijux-atlas"]?["service_name"], .string("atlas-e2e-bijux-atlas"))
         XCTAssertTrue(result.notes.first?.message.hasPrefix("no existing contract") ?? false)
