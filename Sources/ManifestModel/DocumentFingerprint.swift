@@ -21,22 +21,20 @@ extension YAMLDocument {
         hasher.combine(storage.nodeCount)
         hasher.combine(storage.explicitStart)
         hasher.combine(storage.root?.index ?? -1)
+        // Each node's fields packed into four words (six with a tag or anchor): a third of the
+        // hashing work of feeding them one by one.
         for index in 0..<storage.nodeCount {
             let node = storage.nodes[index]
-            hasher.combine(node.kind.rawValue)
-            hasher.combine(node.style)
-            hasher.combine(node.startLine &- base)
-            hasher.combine(node.startColumn)
-            hasher.combine(node.endLine &- base)
-            hasher.combine(node.endColumn)
-            hasher.combine(node.text.offset)
-            hasher.combine(node.text.length)
-            hasher.combine(node.tag.offset)
-            hasher.combine(node.tag.length)
-            hasher.combine(node.anchor.offset)
-            hasher.combine(node.anchor.length)
-            hasher.combine(node.first)
-            hasher.combine(node.count)
+            hasher.combine(UInt64(node.kind.rawValue) | UInt64(node.style) << 8
+                | UInt64(UInt32(bitPattern: node.startColumn)) << 16 | UInt64(UInt32(bitPattern: node.endColumn)) << 40
+                | (node.tag.isPresent || node.anchor.isPresent ? 1 << 63 : 0))
+            hasher.combine(UInt64(UInt32(bitPattern: node.startLine &- base)) | UInt64(UInt32(bitPattern: node.endLine &- base)) << 32)
+            hasher.combine(UInt64(UInt32(bitPattern: node.text.offset)) | UInt64(UInt32(bitPattern: node.text.length)) << 32)
+            if node.tag.isPresent || node.anchor.isPresent {
+                hasher.combine(UInt64(UInt32(bitPattern: node.tag.offset)) | UInt64(UInt32(bitPattern: node.tag.length)) << 32)
+                hasher.combine(UInt64(UInt32(bitPattern: node.anchor.offset)) | UInt64(UInt32(bitPattern: node.anchor.length)) << 32)
+            }
+            hasher.combine(UInt64(UInt32(bitPattern: node.first)) | UInt64(UInt32(bitPattern: node.count)) << 32)
         }
         hasher.combine(storage.childCount)
         hasher.combine(bytes: UnsafeRawBufferPointer(start: storage.children, count: storage.childCount * MemoryLayout<Int32>.stride))
