@@ -151,7 +151,8 @@ public struct CheckRun: Sendable {
         var paths = input.keepPaths ? RenderedPathIndex() : nil
         var lastIndexed = -1
         let origin = input.origin
-        let facts = ManifestReader.forEachView(in: input.source, limits: limits) { view in
+        let facts = ManifestReader.forEachView(in: input.source, limits: limits,
+                                               visit: input.keepPaths ? { paths?.count($0) } : nil) { view in
             if sieve.take(view), paths != nil, view.document.index != lastIndexed {
                 lastIndexed = view.document.index
                 paths?.add(view.document, origin: origin)
@@ -255,7 +256,8 @@ public struct CheckRun: Sendable {
         }
         var paths = input.keepPaths ? RenderedPathIndex() : nil
         var lastIndexed = -1
-        _ = ManifestReader.forEachView(in: input.source, limits: limits) { view in
+        _ = ManifestReader.forEachView(in: input.source, limits: limits,
+                                       visit: input.keepPaths ? { paths?.count($0) } : nil) { view in
             defer { ordinal += 1 }
             let isWanted = wanted.contains(ordinal)
             guard isWanted || (view.isWorkload && !copiesOf.isEmpty) else { return }
