@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 """Runs the benchmark of `make bench` and prints its table.
 
-Three programs read the same inputs, side by side, run after run (the
-order rotates within each round, so a noisy neighbour hurts all alike):
+The programs read the same inputs, side by side, run after run (the order
+rotates within each round, so a noisy neighbour hurts all alike):
 
-  floor         bench/floor.c: libyaml's event loop alone (parse, delete, count)
-  render-check  `render-check check` end to end, the triage JSON written
-  python        tools/reference_check.py over PyYAML's C loader
+  floor          bench/floor.c: libyaml's event loop alone (parse, delete, count)
+  check          `render-check check` end to end, the triage JSON written
+  check --chart  the same with the chart behind the stream (static ownership)
+  blame          `render-check blame --chart` (the largest stream: peak RSS)
+  python         tools/reference_check.py over PyYAML's C loader
 
-Each run is timed from process start to exit (fork/exec to wait4) and its
-peak resident memory is read from wait4's rusage. Medians are reported.
-Latency on the plain fixture is measured with hyperfine when it is
-installed (`-N`, no shell), else by the same fork/exec timing.
+Each run is timed from process start to exit and its peak resident memory
+read by GNU time. Latency rows spawn the floor and render-check alternately
+(posix_spawn, no shell) and report the median of the per-pair ratios.
 """
 
 from __future__ import annotations
@@ -85,30 +86,34 @@ def median(runs: list[dict], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
 
-def latency(commands: dict[str, list[str]], runs: int) -> dict[str, dict]:
-    """Median whole-process latency of each command, in seconds."""
-    results: dict[str, dict] = {}
-    hyperfine = shutil.which("hyperfine")
-    for name, argv in commands.items():
-        if hyperfine:
-            with tempfile.NamedTemporaryFile(suffix=".json") as export:
-                subprocess.run([hyperfine, "-N", "-i", "--style", "none", "--warmup", "5", "--runs", str(runs),
-                                "--export-json", export.name, " ".join(_quote(a) for a in argv)],
-                               check=True, stdout=DEVNULL, stderr=DEVNULL)
-                with open(export.name, encoding="utf-8") as handle:
-                    data = json.load(handle)["results"][0]
-            results[name] = {"median": data["median"], "min": data["min"], "max": data["max"], "tool": "hyperfine -N"}
-        else:
-            for _ in range(5):
-                run_once(argv)
-            times = [run_once(argv)["wall"] for _ in range(runs)]
-            results[name] = {"median": statistics.median(times), "min": min(times), "max": max(times),
-                             "tool": "fork/exec + wait4"}
-    return results
+def spawn_wall(argv: list[str]) -> float:
+    """Wall time of one process, spawned directly (no shell, no Python fork)."""
+    start = time.perf_counter()
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
+    os.waitpid(pid, 0)
+    return time.perf_counter() - start
+
+
+def paired_latency(floor: list[str], ours: list[str], runs: int) -> dict:
+    """Whole-process latency of two commands run alternately; the median of
+    the per-pair ratios cancels what the neighbours do over a minute."""
+    for _ in range(5):
+        spawn_wall(floor), spawn_wall(ours)
+    pairs = [(spawn_wall(floor), spawn_wall(ours)) for _ in range(runs)]
+    return {"floor": statistics.median(p[0] for p in pairs), "ours": statistics.median(p[1] for p in pairs),
+            "ratio": statistics.median(p[1] / p[0] for p in pairs), "runs": runs}
 
 
 def _quote(argument: str) -> str:
     return argument if argument and all(c.isalnum() or c in "-_./=:," for c in argument) else repr(argument)
+
+
+def supports(binary: str, subcommand: str, flag: str) -> bool:
+    result = subprocess.run([binary, subcommand, "--help"], capture_output=True, text=True)
+    return flag in result.stdout
 
 
 def main() -> int:
@@ -117,10 +122,12 @@ def main() -> int:
     parser.add_argument("--render-check", required=True)
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--reference", default="tools/reference_check.py")
-    parser.add_argument("--contract", default="ops/inventory/layers.json")
+    parser.add_argument("--contract", default=None, help="default: DATA/contract.json (make_inputs.py)")
     parser.add_argument("--allowlist", default="ops/policy/layer-live-diff-allowlist.json")
     parser.add_argument("--today", default="2026-01-01")
     parser.add_argument("--data", default="bench-data")
+    parser.add_argument("--chart", default="charts-fixtures/bijux-atlas", help="the chart behind the stream for --chart and blame")
+    parser.add_argument("--small", default="charts-fixtures/rendered/bijux-atlas.yaml", help="the small chart render")
     parser.add_argument("--sizes", default="50,500", help="stream sizes in MB (bench/make_inputs.py names)")
     parser.add_argument("--runs", type=int, default=5, help="runs per program on the first size")
     parser.add_argument("--runs-large", type=int, default=3, help="runs per program on the larger sizes")
@@ -128,20 +135,28 @@ def main() -> int:
     parser.add_argument("--latency-runs", type=int, default=50)
     parser.add_argument("--json", help="also write the measurements here")
     options = parser.parse_args()
+    contract = options.contract or os.path.join(options.data, "contract.json")
 
     scratch = tempfile.mkdtemp(prefix="render-check-bench-")
     report = os.path.join(scratch, "triage.json")
     python_out = os.path.join(scratch, "reference.json")
+    check = [options.render_check, "check"]
+    common = ["--no-config", "--contract", contract, "--allowlist", options.allowlist,
+              "--today", options.today, "--format", "json", "--output", report]
+    with_chart = ["--chart", options.chart, "--release", "atlas-e2e", "--namespace", "atlas-e2e"]
 
-    def commands(path: str) -> dict[str, list[str]]:
-        return {
+    def commands(path: str, large: bool) -> dict[str, list[str]]:
+        programs = {
             "floor": [options.floor, path],
-            "render-check": [options.render_check, "check", path, "--no-config",
-                             "--contract", options.contract, "--allowlist", options.allowlist,
-                             "--today", options.today, "--format", "json", "--output", report],
-            "python": [options.python, options.reference, "--contract", options.contract,
-                       "--allowlist", options.allowlist, "--today", options.today, "--out", python_out, path],
+            "check": check + [path] + common,
+            "check --chart": check + [path] + common + with_chart,
         }
+        if not large or options.python_large:
+            programs["python"] = [options.python, options.reference, "--contract", contract,
+                                  "--allowlist", options.allowlist, "--today", options.today, "--out", python_out, path]
+        if large:
+            programs["blame"] = [options.render_check, "blame", "--chart", options.chart, "--release", "atlas-e2e", path]
+        return programs
 
     print("render-check benchmark")
     for line in machine():
@@ -155,9 +170,7 @@ def main() -> int:
         path = os.path.join(options.data, f"stream-{size}mb.yaml")
         size_bytes = os.path.getsize(path)
         runs = options.runs if position == 0 else options.runs_large
-        programs = commands(path)
-        if position > 0 and not options.python_large:
-            programs.pop("python")
+        programs = commands(path, large=position > 0)
         results: dict[str, list[dict]] = {name: [] for name in programs}
         names = list(programs)
         for round_number in range(runs):
@@ -183,51 +196,86 @@ def main() -> int:
         measurements["streams"][f"{size}MB"] = {"bytes": size_bytes, "programs": summary}
         rows.append((size, size_bytes, summary))
 
-    print("Throughput (median wall time from process start to exit; peak RSS is the largest of the runs)")
+    print("Streams: the shared charts' and the fixtures' renders repeated as they are (bench/make_inputs.py);")
+    print("median wall time from process start to exit; peak RSS is the largest of the runs")
     print()
     print("| stream | program | runs | median s | min s | MB/s (median) | median CPU s | peak RSS MiB |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for size, size_bytes, summary in rows:
-        for name in ("floor", "render-check", "python"):
-            if name in summary:
-                entry = summary[name]
-                print(f"| {size_bytes / 1e6:.0f} MB | {name} | {entry['runs']} | {entry['wall']:.2f} | {entry['min']:.2f} | "
-                      f"{entry['throughput']:.1f} | {entry['cpu']:.2f} | {mib(entry['rss'])} |")
-    print()
-    for size, size_bytes, summary in rows:
-        floor, ours = summary["floor"], summary["render-check"]
-        line = (f"{size_bytes / 1e6:.0f} MB: render-check runs at {ours['paired']:.2f}x the floor's throughput "
-                f"(median of the rounds' ratios; medians {floor['wall'] / ours['wall']:.2f}x, "
-                f"best runs {floor['min'] / ours['min']:.2f}x, CPU time {floor['cpu'] / ours['cpu']:.2f}x)")
-        if "python" in summary:
-            python = summary["python"]
-            line += (f"; {1 / python['paired'] * ours['paired']:.1f}x faster than the Python reference "
-                     f"(medians {python['wall'] / ours['wall']:.1f}x)")
-        line += f"; peak RSS {mib(ours['rss'])} MiB"
-        print(line)
+        for name, entry in summary.items():
+            print(f"| {size_bytes / 1e6:.0f} MB | {name} | {entry['runs']} | {entry['wall']:.2f} | {entry['min']:.2f} | "
+                  f"{entry['throughput']:.1f} | {entry['cpu']:.2f} | {mib(entry['rss'])} |")
     print()
 
-    fixture = os.path.join(options.data, "fixture.yaml")
-    latency_commands = dict(commands(fixture))
-    # The repository's own check, as `make ops/contract-check` runs it:
-    # .render-check.yaml (the chart for ownership, the rendered fixture and
-    # the five stack files), the triage written.
-    repository_check = "render-check, repository check"
-    if os.path.exists(".render-check.yaml"):
-        latency_commands[repository_check] = [options.render_check, "check", "--today", options.today,
-                                              "--output", os.path.join(scratch, "repository.json")]
-    lat = latency(latency_commands, options.latency_runs)
-    measurements["latency"] = lat
-    print(f"Latency, whole process ({options.latency_runs} runs, {next(iter(lat.values()))['tool']}): "
-          f"the plain fixture ({os.path.getsize(fixture)} bytes, one stream) for all three, and the "
-          f"repository's own check (`make ops/contract-check`: chart ownership, 6 inputs)")
+    fixture = options.small
+    small = paired_latency([options.floor, fixture], check + [fixture] + common, options.latency_runs)
+    # The editor task: a bare `render-check` here (.render-check.yaml: chart,
+    # contract, allowlist, stack), against the floor on the fixture render.
+    bare = paired_latency([options.floor, fixture], [options.render_check, "--today", options.today],
+                          options.latency_runs) if os.path.exists(".render-check.yaml") else None
+    version = paired_latency([options.floor, fixture], [options.render_check, "--version"], options.latency_runs)
+    measurements["latency"] = {"small chart render": small, "editor task": bare, "--version": version}
+
+    ownership = []
+    if supports(options.render_check, "blame", "--ownership"):
+        charts = [(options.chart, "charts-fixtures/rendered/bijux-atlas.yaml"), ("charts-fixtures/relay", "charts-fixtures/rendered/relay.yaml")]
+        for chart, rendered in charts:
+            if not os.path.exists(rendered):
+                continue
+            cache = tempfile.mkdtemp(prefix="render-check-ownership-")
+            argv = [options.render_check, "blame", "--ownership", "exact", "--chart", chart, rendered]
+            environment = dict(os.environ, XDG_CACHE_HOME=cache, RENDER_CHECK_CACHE=cache)
+            timings = {}
+            for temperature in ("cold", "warm"):
+                start = time.perf_counter()
+                result = subprocess.run(argv, capture_output=True, text=True, env=environment)
+                timings[temperature] = time.perf_counter() - start
+                renders = next((word for line in result.stderr.splitlines() if "render" in line
+                                for word in line.split() if word.isdigit()), "?")
+                timings[temperature + " renders"] = renders
+                timings["status"] = result.returncode
+            shutil.rmtree(cache, ignore_errors=True)
+            ownership.append((chart, timings))
+        measurements["ownership"] = ownership
+
+    first = rows[0]
+    large = rows[-1] if len(rows) > 1 else None
+
+    def row(measure: str, result: str, target: str) -> None:
+        print(f"| {measure} | {result} | {target} |")
+
+    print("Summary: every row a ratio measured side by side in this run (medians of paired rounds)")
     print()
-    print("| program | median ms | min ms | max ms |")
-    print("| --- | --- | --- | --- |")
-    for name in ("floor", "render-check", "python", repository_check):
-        if name in lat:
-            entry = lat[name]
-            print(f"| {name} | {entry['median'] * 1e3:.1f} | {entry['min'] * 1e3:.1f} | {entry['max'] * 1e3:.1f} |")
+    print("| measure | result | target |")
+    print("| --- | --- | --- |")
+    f = first[2]
+    row(f"plain check, {first[1] / 1e6:.0f} MB, x the libyaml event floor's throughput",
+        f"**{f['check']['paired']:.2f}x** (CPU time {f['floor']['cpu'] / f['check']['cpu']:.2f}x)", ">= 0.9")
+    row(f"with `--chart`, {first[1] / 1e6:.0f} MB, x the floor",
+        f"**{f['check --chart']['paired']:.2f}x** (CPU time {f['floor']['cpu'] / f['check --chart']['cpu']:.2f}x)", ">= 0.7")
+    if "python" in f:
+        row("speed-up over the PyYAML C-loader reference check",
+            f"**{f['check']['paired'] / f['python']['paired']:.1f}x**", ">= 6.5")
+    if large:
+        l = large[2]
+        for name, label in (("check", "plain check"), ("check --chart", "`--chart`"), ("blame", "`blame`")):
+            if name in l:
+                at_first = f.get(name, {}).get("rss")
+                row(f"peak RSS, {label}, {large[1] / 1e6:.0f} MB", f"**{mib(l[name]['rss'])} MiB**"
+                    + (f" ({mib(at_first)} MiB at {first[1] / 1e6:.0f} MB)" if at_first else ""), "<= 64 MiB")
+    row(f"small chart render ({os.path.basename(fixture)}), whole process, x the floor's process",
+        f"**{small['ratio']:.1f}x** ({small['ours'] * 1e3:.1f} ms vs {small['floor'] * 1e3:.1f} ms)", "<= 3")
+    if bare:
+        row("the editor task: bare `render-check` here, x the floor's process on the fixture render",
+            f"**{bare['ratio']:.1f}x** ({bare['ours'] * 1e3:.1f} ms)", "<= 5")
+    row("`render-check --version`, x the floor's process", f"{version['ratio']:.1f}x ({version['ours'] * 1e3:.1f} ms)", "-")
+    if ownership:
+        for chart, timings in ownership:
+            row(f"measured ownership, {chart}: renders and time, cold / warm cache",
+                f"{timings['cold renders']} renders {timings['cold']:.2f} s / {timings['warm renders']} renders {timings['warm']:.2f} s",
+                "<= 25 renders, 3 s / 0 renders, 0.1 s")
+    else:
+        row("measured ownership: renders and time per chart", "not measured: this binary has no `blame --ownership`", "<= 25, 3 s")
     print()
 
     if options.json:

@@ -102,7 +102,7 @@ public struct CheckRun: Sendable {
         for read in reads {
             if let paths = read.paths { renderedPaths.merge(paths) }
         }
-        let resources = resolve(reads, inputs: inputs, contract: contract, errors: &errors)
+        let resources = resolve(reads, inputs: inputs, contract: contract, errors: &errors, paths: &renderedPaths)
         let resourceCount = reads.reduce(0) { $0 + $1.digest.resourceCount }
 
         // With only a chart and nothing rendered, there is nothing to compare
@@ -151,12 +151,18 @@ public struct CheckRun: Sendable {
     private func read(_ input: Input, contract: Contract) -> InputRead {
         var sieve = ResourceSieve(contract: contract, options: options, origin: input.origin,
                                   rereadable: input.source != .standardInput)
+        // Findings point only at resources the sieve keeps, so only their
+        // documents' paths are kept, once per distinct resource.
         var paths = input.keepPaths ? RenderedPathIndex() : nil
+        var lastIndexed = -1
         let origin = input.origin
-        let facts = ManifestReader.forEachView(
-            in: input.source, limits: limits,
-            visit: input.keepPaths ? { paths?.add($0, origin: origin) } : nil
-        ) { sieve.take($0) }
+        let facts = ManifestReader.forEachView(in: input.source, limits: limits,
+                                               visit: input.keepPaths ? { paths?.count($0) } : nil) { view in
+            if sieve.take(view), paths != nil, view.document.index != lastIndexed {
+                lastIndexed = view.document.index
+                paths?.add(view.document, origin: origin)
+            }
+        }
         return InputRead(notices: facts.notices, error: facts.error, digest: sieve.digest, paths: paths)
     }
 
@@ -164,7 +170,7 @@ public struct CheckRun: Sendable {
     /// plus the pending workloads that a found Service's selector or a
     /// `workloadRef` turns out to need, read again from their inputs.
     private func resolve(_ reads: [InputRead], inputs: [Input], contract: Contract,
-                         errors: inout [YAMLError]) -> [CheckedResource] {
+                         errors: inout [YAMLError], paths: inout RenderedPathIndex) -> [CheckedResource] {
         // The Services the checks will find: the first of each contract name.
         let names = Set(contract.services.map(\.serviceName.value))
         var found: Set<String> = []
@@ -198,6 +204,7 @@ public struct CheckRun: Sendable {
         for (index, result) in rereads {
             recovered[index] = result.resources
             if let error = result.error { errors.append(error) }
+            if let found = result.paths { paths.merge(found) }
         }
 
         var resources: [CheckedResource] = []
@@ -210,38 +217,87 @@ public struct CheckRun: Sendable {
             let merged = (read.digest.kept + extra).sorted { $0.ordinal < $1.ordinal }
             resources.append(contentsOf: merged.lazy.map(\.resource))
         }
-        return resources
+        return Self.mergingRepeats(resources)
+    }
+
+    /// The same document read in several inputs (or kept once and recovered
+    /// once) is one resource with repeats, the first in input order.
+    private static func mergingRepeats(_ resources: [CheckedResource]) -> [CheckedResource] {
+        var merged: [CheckedResource] = []
+        merged.reserveCapacity(resources.count)
+        var byFingerprint: [DocumentFingerprint: [Int]] = [:]
+        for checked in resources {
+            guard let fingerprint = checked.fingerprint else {
+                merged.append(checked)
+                continue
+            }
+            if let first = byFingerprint[fingerprint]?.first(where: { checked.isRepeat(of: merged[$0]) }) {
+                merged[first].repeats.add(checked.repeats, first: checked.place)
+            } else {
+                byFingerprint[fingerprint, default: []].append(merged.count)
+                merged.append(checked)
+            }
+        }
+        return merged
     }
 
     /// Reads an input again for the workloads at `ordinals`, and checks that
-    /// they are still what the first read saw.
-    private func reread(_ input: Input, _ digest: ResourceSieve.Digest,
-                        ordinals: [Int]) -> (resources: [(ordinal: Int, resource: CheckedResource)], error: YAMLError?) {
+    /// they are still what the first read saw. The copies the sieve let go
+    /// with them (same identity, same pod template labels) are read too: an
+    /// identical copy is a repeat, a different one a resource of its own.
+    private func reread(_ input: Input, _ digest: ResourceSieve.Digest, ordinals: [Int])
+        -> (resources: [(ordinal: Int, resource: CheckedResource)], error: YAMLError?, paths: RenderedPathIndex?) {
         let wanted = Set(ordinals)
-        let last = ordinals.max() ?? -1
         var ordinal = 0
         var resources: [(ordinal: Int, resource: CheckedResource)] = []
+        var recoveredWanted = 0
         var changed = false
         var pairHashes: [UInt32] = []
         let expected = Dictionary(digest.pending.map { (Int($0.ordinal), $0) }, uniquingKeysWith: { first, _ in first })
-        _ = ManifestReader.forEachView(in: input.source, limits: limits) { view in
+        let copiesOf = Dictionary(ordinals.compactMap { expected[$0].map { ($0.identityHash, $0) } },
+                                  uniquingKeysWith: { first, _ in first })
+        func labels(_ pending: ResourceSieve.Pending) -> ArraySlice<UInt32> {
+            digest.pairHashes[Int(pending.firstPair)..<Int(pending.firstPair) + Int(pending.pairCount)]
+        }
+        var paths = input.keepPaths ? RenderedPathIndex() : nil
+        var lastIndexed = -1
+        _ = ManifestReader.forEachView(in: input.source, limits: limits,
+                                       visit: input.keepPaths ? { paths?.count($0) } : nil) { view in
             defer { ordinal += 1 }
-            guard ordinal <= last, wanted.contains(ordinal) else { return }
+            let isWanted = wanted.contains(ordinal)
+            guard isWanted || (view.isWorkload && !copiesOf.isEmpty) else { return }
+            let identity = ResourceSieve.identityHash(view)
+            guard isWanted || copiesOf[identity] != nil else { return }
             pairHashes.removeAll(keepingCapacity: true)
-            guard view.isWorkload,
-                  let again = ResourceSieve.pending(view, ordinal: ordinal, into: &pairHashes),
-                  let before = expected[ordinal], again.scopedNameHash == before.scopedNameHash,
-                  pairHashes == Array(digest.pairHashes[Int(before.firstPair)..<Int(before.firstPair) + Int(before.pairCount)]) else {
-                changed = true
+            let again = view.isWorkload ? ResourceSieve.pending(view, ordinal: ordinal, into: &pairHashes) : nil
+            if isWanted {
+                guard let again, let before = expected[ordinal], again.scopedNameHash == before.scopedNameHash,
+                      identity == before.identityHash, pairHashes[...] == labels(before) else {
+                    changed = true
+                    return
+                }
+                recoveredWanted += 1
+            } else {
+                guard let again, let first = copiesOf[identity], again.scopedNameHash == first.scopedNameHash,
+                      pairHashes[...] == labels(first) else { return }
+            }
+            let fingerprint = view.document.fingerprint()
+            let candidate = CheckedResource(view, resource: view.resource(), origin: input.origin, fingerprint: fingerprint)
+            if let index = resources.firstIndex(where: { candidate.isRepeat(of: $0.resource) }) {
+                resources[index].resource.repeats.add(ResourceRepeats.Place(file: view.document.file, line: view.document.span.start.line))
                 return
             }
-            resources.append((ordinal, CheckedResource(view.resource(), origin: input.origin)))
+            resources.append((ordinal, candidate))
+            if paths != nil, view.document.index != lastIndexed {
+                lastIndexed = view.document.index
+                paths?.add(view.document, origin: input.origin)
+            }
         }
-        guard !changed, resources.count == wanted.count else {
+        guard !changed, recoveredWanted == wanted.count else {
             return ([], YAMLError(stage: .io, problem: "the input changed while it was being read; run the check again",
-                                  location: SourceLocation(file: input.source.displayName, line: 1, column: 1)))
+                                  location: SourceLocation(file: input.source.displayName, line: 1, column: 1)), nil)
         }
-        return (resources, nil)
+        return (resources, nil, paths)
     }
 
     // MARK: - Parallelism

@@ -27,10 +27,54 @@ public enum InputOrigin: String, Sendable, Hashable {
 public struct CheckedResource: Sendable {
     public var resource: Resource
     public var origin: InputOrigin
+    /// Identical copies of this resource read after it (`ResourceSieve`).
+    public var repeats = ResourceRepeats()
+    /// What its document holds, and the line it starts at: a repeat's
+    /// positions are this resource's shifted by whole lines.
+    var fingerprint: DocumentFingerprint?
+    var documentLine = 0
+    /// Position in a `List`'s items, part of what makes two copies the same.
+    var itemIndex: Int?
 
     public init(_ resource: Resource, origin: InputOrigin) {
         self.resource = resource
         self.origin = origin
+    }
+
+    init(_ view: ResourceView, resource: Resource, origin: InputOrigin, fingerprint: DocumentFingerprint) {
+        self.init(resource, origin: origin)
+        self.fingerprint = fingerprint
+        documentLine = view.document.span.start.line
+        itemIndex = view.itemIndex
+    }
+
+    /// True when `other` is this resource read again: same origin, kind,
+    /// namespace and name, from a document with the same fingerprint.
+    func isRepeat(of other: CheckedResource) -> Bool {
+        fingerprint != nil && fingerprint == other.fingerprint && itemIndex == other.itemIndex && origin == other.origin
+            && resource.kind.value == other.resource.kind.value && resource.nameValue == other.resource.nameValue
+            && resource.namespace?.value == other.resource.namespace?.value
+    }
+
+    /// `location`, a place in this resource, as it sits in the listed
+    /// repeats, and how many repeats are not listed. A place outside the
+    /// resource (a `workloadRef`'s target) has no repeats of its own here.
+    func repeatedLocations(of location: SourceLocation) -> (listed: [SourceLocation], more: Int) {
+        let object = resource.location
+        guard location.file == object.file, location.span.start >= object.span.start,
+              location.span.end <= object.span.end else { return ([], 0) }
+        let listed = repeats.places.map { place in
+            let shift = place.line - documentLine
+            return SourceLocation(file: place.file, span: Span(
+                start: Mark(line: location.span.start.line + shift, column: location.span.start.column),
+                end: Mark(line: location.span.end.line + shift, column: location.span.end.column)))
+        }
+        return (listed, repeats.count - listed.count)
+    }
+
+    /// Where this resource's own document starts, as a repeat's place.
+    var place: ResourceRepeats.Place {
+        ResourceRepeats.Place(file: resource.location.file, line: documentLine)
     }
 
     var identity: ResourceIdentity {

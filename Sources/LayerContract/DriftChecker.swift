@@ -64,7 +64,7 @@ public struct DriftChecker: Sendable {
                 diffKey: "service.\(component).selector.unmatched", family: .serviceUnmatched, component: component,
                 expected: .string(Self.render(selector.pairs.map { ($0.key.value, $0.value.value) })), actual: .null,
                 message: "Service \(found.resource.nameValue) selects no pod template of any workload",
-                location: selector.location, owner: owner(found, at: selector.location), resource: found.identity))
+                location: selector.location, owner: owner(found, at: selector.location), resource: found.identity), in: found)
         }
         if !pods.isEmpty {
             checkTargetPorts(component, found, spec, pods: pods, into: &findings)
@@ -84,7 +84,7 @@ public struct DriftChecker: Sendable {
                 diffKey: "service.\(component).port.\(key)", family: .servicePort, component: component,
                 expected: .int(port.value.value), actual: ReportValue(actual),
                 message: "Service \(found.resource.nameValue) port `\(key)` \(described); the contract's ports.\(component).\(key) is \(port.value.value)",
-                location: location, owner: owner(found, at: location), resource: found.identity))
+                location: location, owner: owner(found, at: location), resource: found.identity), in: found)
         }
     }
 
@@ -101,7 +101,7 @@ public struct DriftChecker: Sendable {
                 message: actual == nil
                     ? "Service \(found.resource.nameValue) selector lacks \(pair.key.value)=\(pair.value.value)"
                     : "Service \(found.resource.nameValue) selects \(pair.key.value)=\(actual!.value.value); the contract says \(pair.value.value)",
-                location: location, owner: owner(found, at: location), resource: found.identity))
+                location: location, owner: owner(found, at: location), resource: found.identity), in: found)
         }
     }
 
@@ -125,7 +125,7 @@ public struct DriftChecker: Sendable {
                     diffKey: key, family: .serviceTargetPort, component: component,
                     expected: Self.value(of: target.value), actual: .array(offered),
                     message: "Service \(found.resource.nameValue) targets port \(target.value), which no container of the selected pods declares",
-                    location: target.location, owner: owner(found, at: target.location), resource: found.identity))
+                    location: target.location, owner: owner(found, at: target.location), resource: found.identity), in: found)
                 continue
             }
             let serviceProtocol = port.protocol?.value ?? "TCP"
@@ -136,7 +136,7 @@ public struct DriftChecker: Sendable {
                     diffKey: key, family: .serviceTargetPort, component: component,
                     expected: .string(containerProtocol), actual: .string(serviceProtocol),
                     message: "Service \(found.resource.nameValue) port \(target.value) uses \(serviceProtocol); the container port uses \(containerProtocol)",
-                    location: location, owner: owner(found, at: location), resource: found.identity))
+                    location: location, owner: owner(found, at: location), resource: found.identity), in: found)
             }
         }
     }
@@ -158,7 +158,7 @@ public struct DriftChecker: Sendable {
                         diffKey: "\(prefix).\(noun).\(key.value)", family: family, component: component,
                         expected: .string("present"), actual: .string("missing"),
                         message: "\(resource.kind.value) \(resource.nameValue) lacks the required \(noun) \(key.value)",
-                        location: location, owner: owner(workload.checked, at: location), resource: workload.checked.identity))
+                        location: location, owner: owner(workload.checked, at: location), resource: workload.checked.identity), in: workload.checked)
                 }
             }
             if let expected = contract.port(component, "container") {
@@ -171,7 +171,7 @@ public struct DriftChecker: Sendable {
                         expected: .int(expected.value.value),
                         actual: .array(ports.compactMap { $0.containerPort.map { ReportValue($0.value) } }),
                         message: "no container of \(resource.kind.value) \(resource.nameValue) exposes port \(expected.value.value) (ports.\(component).container)",
-                        location: location, owner: owner(workload.checked, at: location), resource: workload.checked.identity))
+                        location: location, owner: owner(workload.checked, at: location), resource: workload.checked.identity), in: workload.checked)
                 }
             }
         }
@@ -190,7 +190,7 @@ public struct DriftChecker: Sendable {
                 diffKey: "\(checked.keyPrefix).namespace", family: .namespace, component: nil,
                 expected: .string(expected.value), actual: .string(actual),
                 message: "\(resource.kind.value) \(resource.nameValue) is in namespace \(actual); the contract's namespaces.\(checked.origin.namespaceLayer) is \(expected.value)",
-                location: location, owner: owner(checked, at: location), resource: checked.identity))
+                location: location, owner: owner(checked, at: location), resource: checked.identity), in: checked)
         }
     }
 
@@ -212,7 +212,7 @@ public struct DriftChecker: Sendable {
                     diffKey: "release.\(field)", family: .release, component: nil,
                     expected: .string(expected.value), actual: .string(value),
                     message: "rendered \(field) is \(value); release_metadata.defaults.\(field) is \(expected.value)",
-                    location: location, owner: owner(checked, at: location), resource: checked.identity))
+                    location: location, owner: owner(checked, at: location), resource: checked.identity), in: checked)
             }
         }
     }
@@ -248,13 +248,21 @@ public struct DriftChecker: Sendable {
     }
 }
 
-/// Findings keyed by diff key: the first finding of a key stands for it.
+/// Findings keyed by diff key: the first finding of a key stands for it,
+/// and lists where its resource's identical repeats hold the same key (at
+/// most `Finding.locationLimit` places, and how many more there were).
 struct FindingSet {
     private(set) var findings: [Finding] = []
     private var keys: Set<String> = []
 
-    mutating func add(_ finding: Finding) {
+    mutating func add(_ finding: Finding, in checked: CheckedResource? = nil) {
         guard keys.insert(finding.diffKey).inserted else { return }
+        var finding = finding
+        if let checked, checked.repeats.count > 0 {
+            let repeated = checked.repeatedLocations(of: finding.location)
+            finding.otherLocations = repeated.listed
+            finding.moreLocations = repeated.more
+        }
         findings.append(finding)
     }
 }

@@ -125,6 +125,14 @@ public struct Finding: Sendable, Hashable {
     /// The `charts:` entry of `.render-check.yaml` the finding came from,
     /// when a run checks several.
     public var chart: String?
+    /// The same key in identical repeats of the resource (concatenated
+    /// renders), in input order: at most `locationLimit - 1` places.
+    public var otherLocations: [SourceLocation] = []
+    /// Repeats holding the key beyond `otherLocations`.
+    public var moreLocations = 0
+
+    /// Locations a finding lists, its own included.
+    public static let locationLimit = 10
 
     public init(diffKey: String, family: CheckFamily, component: String?, expected: ReportValue, actual: ReportValue,
                 message: String, location: SourceLocation, owner: Owner, resource: ResourceIdentity? = nil) {
@@ -140,6 +148,14 @@ public struct Finding: Sendable, Hashable {
     }
 
     public var severity: CheckFamily.Severity { family.severity }
+
+    /// `also at F:L:C, F:L:C and 12 more`, when repeats hold the same key.
+    public var elsewhere: String? {
+        guard !otherLocations.isEmpty || moreLocations > 0 else { return nil }
+        let listed = otherLocations.map(\.description).joined(separator: ", ")
+        let more = moreLocations > 0 ? "\(listed.isEmpty ? "" : " and ")\(moreLocations) more" : ""
+        return "also at \(listed)\(more)"
+    }
 
     /// One line in the runbook's triage order: fix at the owner; or, if the
     /// change was intended, regenerate the contract; or a scoped exception.

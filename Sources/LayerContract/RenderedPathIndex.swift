@@ -10,8 +10,9 @@ public struct RenderedPathIndex: Sendable {
         public var path: [RenderedSegment]
         public var value: String?
         public var origin: InputOrigin
-        /// The document's place among those rendered from the same template,
-        /// and its `Kind/namespace/name`: how measured ownership finds it.
+        /// The document's place among all the input's documents rendered
+        /// from the same template (`# Source:`), kept or not, and its
+        /// `Kind/namespace/name`: how measured ownership finds it.
         public var ordinal: Int = 0
         public var identity: String?
 
@@ -27,7 +28,10 @@ public struct RenderedPathIndex: Sendable {
     }
 
     private var entries: [SourceLocation: Entry] = [:]
+    /// Documents counted so far, by `# Source:` path.
     private var ordinals: [String: Int] = [:]
+    /// The ordinal of the document counted last.
+    private var counted: (document: Int, ordinal: Int)?
 
     public init() {}
 
@@ -36,16 +40,26 @@ public struct RenderedPathIndex: Sendable {
     /// deep, wide document cannot make the index grow with nodes times depth.
     static let maxDepth = 16
 
-    /// Records every node of a document a finding can point at, keyed by where it starts.
+    /// Counts a document read: callers that keep only some documents
+    /// (`CheckRun` keeps those the sieve keeps) count every one, so each
+    /// kept document's ordinal is its place among all of its template's.
+    public mutating func count(_ document: YAMLDocument) {
+        let source = document.source?.value ?? ""
+        let ordinal = ordinals[source, default: 0]
+        ordinals[source] = ordinal + 1
+        counted = (document.index, ordinal)
+    }
+
+    /// Records every node of a document a finding can point at, keyed by
+    /// where it starts; counts the document unless `count` just did.
     public mutating func add(_ document: YAMLDocument, origin: InputOrigin) {
-        let source = document.source?.value
-        let ordinal = ordinals[source ?? "", default: 0]
-        ordinals[source ?? ""] = ordinal + 1
+        if counted?.document != document.index { count(document) }
+        let ordinal = counted?.ordinal ?? 0
         let identity = RenderedLeaves.identity(of: document)
         document.walk(maxDepth: Self.maxDepth) { leaf in
             let value = leaf.isScalar ? document.text(document.resolved(leaf.node)) : nil
-            entries[Self.key(leaf.location)] = Entry(source: source, path: leaf.path, value: value, origin: origin,
-                                                     ordinal: ordinal, identity: identity)
+            entries[Self.key(leaf.location)] = Entry(source: document.source?.value, path: leaf.path, value: value,
+                                                     origin: origin, ordinal: ordinal, identity: identity)
         }
     }
 

@@ -35,6 +35,8 @@ struct ResourceSieve {
         var pairCount: UInt16
         /// The pod template has labels (a selector can match it).
         var hasLabels: Bool
+        /// `identityHash` of the workload: re-reading it finds its copies by it.
+        var identityHash = 0
     }
 
     /// What the sieve kept of one input.
@@ -64,6 +66,12 @@ struct ResourceSieve {
     /// (`helm.sh/chart`, `app.kubernetes.io/version`) pairs seen, by hash.
     private var chartLabelsSeen: [UInt64: [ChartLabels]] = [:]
     private(set) var digest = Digest()
+    /// Indexes in `digest.kept` by `identityHash`: a resource read again
+    /// is found among these and costs a count, not its facts.
+    private var keptByIdentity: [Int: [Int]] = [:]
+    /// Pending workloads already remembered, by identity and label hashes.
+    private var pendingSeen: Set<Int> = []
+    private var lastFingerprint: (document: Int, fingerprint: DocumentFingerprint)?
 
     private struct ChartLabels {
         var chart: [UInt8]
@@ -87,21 +95,78 @@ struct ResourceSieve {
         selectorsMatched = Array(repeating: false, count: contract.services.count)
     }
 
-    mutating func take(_ view: ResourceView) {
+    /// Takes the next resource of the input; true when it is kept as a new
+    /// resource (not when it repeats one already kept, nor when it is let go).
+    @discardableResult
+    mutating func take(_ view: ResourceView) -> Bool {
         let ordinal = digest.resourceCount
         digest.resourceCount += 1
-        if needs(view) {
-            digest.kept.append((ordinal, CheckedResource(view.resource(), origin: origin)))
-        } else if view.isWorkload, let pending = Self.pending(view, ordinal: ordinal, into: &digest.pairHashes) {
-            if rereadable {
-                digest.pending.append(pending)
-            } else {
-                // Standard input cannot be read again: the workload stays,
-                // trimmed to what a selector or a `workloadRef` can still ask.
-                digest.pairHashes.removeLast(Int(pending.pairCount))
-                digest.kept.append((ordinal, CheckedResource(Self.podTemplateOnly(view.resource()), origin: origin)))
+        let identity = Self.identityHash(view)
+        if let candidates = keptByIdentity[identity] {
+            let fingerprint = fingerprint(of: view.document)
+            if let index = candidates.first(where: {
+                digest.kept[$0].resource.fingerprint == fingerprint && digest.kept[$0].resource.itemIndex == view.itemIndex
+            }) {
+                // The same document again: its facts are the first copy's, its place a count.
+                digest.kept[index].resource.repeats.add(
+                    ResourceRepeats.Place(file: view.document.file, line: view.document.span.start.line))
+                return false
             }
         }
+        if needs(view) {
+            keep(view, view.resource(), ordinal: ordinal, identity: identity)
+            return true
+        }
+        guard view.isWorkload else { return false }
+        let first = digest.pairHashes.count
+        guard var pending = Self.pending(view, ordinal: ordinal, into: &digest.pairHashes) else { return false }
+        if rereadable {
+            pending.identityHash = identity
+            // A workload let go once with these labels and this name is let
+            // go for good: re-reading finds its copies (`CheckRun`).
+            var labels = Hasher()
+            labels.combine(identity)
+            for hash in digest.pairHashes[first...] { labels.combine(hash) }
+            if pendingSeen.insert(labels.finalize()).inserted {
+                digest.pending.append(pending)
+            } else {
+                digest.pairHashes.removeLast(Int(pending.pairCount))
+            }
+            return false
+        }
+        // Standard input cannot be read again: the workload stays,
+        // trimmed to what a selector or a `workloadRef` can still ask.
+        digest.pairHashes.removeLast(Int(pending.pairCount))
+        keep(view, Self.podTemplateOnly(view.resource()), ordinal: ordinal, identity: identity)
+        return true
+    }
+
+    private mutating func keep(_ view: ResourceView, _ resource: Resource, ordinal: Int, identity: Int) {
+        let checked = CheckedResource(view, resource: resource, origin: origin, fingerprint: fingerprint(of: view.document))
+        keptByIdentity[identity, default: []].append(digest.kept.count)
+        digest.kept.append((ordinal, checked))
+    }
+
+    /// The fingerprint of the document being read, computed once per document.
+    private mutating func fingerprint(of document: YAMLDocument) -> DocumentFingerprint {
+        if let cached = lastFingerprint, cached.document == document.index { return cached.fingerprint }
+        let fingerprint = document.fingerprint()
+        lastFingerprint = (document.index, fingerprint)
+        return fingerprint
+    }
+
+    /// A seeded hash of kind, namespace and name, read from the bytes: the
+    /// cheap first question before a document's fingerprint is asked.
+    static func identityHash(_ view: ResourceView) -> Int {
+        var hasher = Hasher()
+        view.withKind { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(0xFF as UInt8)
+        if let namespace = view.namespace {
+            view.document.withTextBytes(namespace) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+        hasher.combine(0xFF as UInt8)
+        view.withName { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        return hasher.finalize()
     }
 
     /// A workload the sieve let go, as a later Service selector or Rollout

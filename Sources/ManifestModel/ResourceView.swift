@@ -162,6 +162,11 @@ public struct ResourceView: Sendable {
         return try document.withTextBytes(node, body)
     }
 
+    /// Calls `body` with the kind's bytes.
+    public func withKind<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try document.withTextBytes(kindNode, body)
+    }
+
     public var hasName: Bool { document.stringNode(nameNode) != nil }
 
     /// The namespace as a string node, if the object names one.

@@ -24,6 +24,7 @@ public struct GitHubReporter: Reporter {
             if location != finding.location {
                 message += "; rendered at \(finding.location)"
             }
+            if let elsewhere = finding.elsewhere { message += "; \(elsewhere)" }
             message += "\n" + finding.remedy
             lines.append(Self.command(finding.severity == .error ? "error" : "warning", at: location,
                                       title: finding.diffKey, message: message))

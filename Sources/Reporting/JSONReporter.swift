@@ -50,7 +50,7 @@ public struct JSONReporter: Reporter {
     /// An entry of `active_differences`: the reference's five keys first in
     /// meaning, then where it is, who owns it and how to fix it.
     static func difference(_ finding: Finding) -> JSONValue {
-        withChart(finding, [
+        var entry: JSONValue = [
             "diff_key": .string(finding.diffKey),
             "component": JSONValue(finding.component),
             "kind": .string(finding.family.kind),
@@ -63,7 +63,14 @@ public struct JSONReporter: Reporter {
             "owner": owner(finding.owner),
             "remedy": .string(finding.remedy),
             "resource": finding.resource.map(resource) ?? .null,
-        ])
+        ]
+        // Only when repeats hold the key: a triage without repeats keeps its bytes.
+        if case .object(var fields) = entry, !finding.otherLocations.isEmpty || finding.moreLocations > 0 {
+            fields["other_locations"] = .array(finding.otherLocations.map(location))
+            fields["more_locations"] = JSONValue(finding.moreLocations)
+            entry = .object(fields)
+        }
+        return withChart(finding, entry)
     }
 
     /// `chart`, the `charts:` entry a finding came from, only when the run checked entries.

@@ -113,6 +113,14 @@ public struct SARIFReporter: Reporter {
             let via = finding.owner.via.map { " through \($0)" } ?? ""
             related.append(relatedLocation(2, template, "written by this template line\(via)"))
         }
+        // The same key in identical repeats of the resource, ids after the two above.
+        for (offset, other) in finding.otherLocations.enumerated() {
+            related.append(relatedLocation(3 + offset, other, "the same key in a repeat of this resource"))
+        }
+        if finding.moreLocations > 0, case .object(var properties)? = result["properties"] {
+            properties["moreLocations"] = JSONValue(finding.moreLocations)
+            result["properties"] = .object(properties)
+        }
         if !related.isEmpty { result["relatedLocations"] = .array(related) }
         if let fix { result["fixes"] = [self.fix(fix)] }
         if let exceptionID {

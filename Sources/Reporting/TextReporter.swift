@@ -18,7 +18,8 @@ public struct TextReporter: Reporter {
         var lines: [String] = []
         for finding in ReportOrder.byLocation(triage.active) {
             lines.append(style.line(finding.location, finding.severity == .error ? .error : .warning,
-                                    "\(Self.chartPrefix(finding))\(finding.message) [\(finding.diffKey)] owner: \(finding.owner.summary)"))
+                                    "\(Self.chartPrefix(finding))\(finding.message) [\(finding.diffKey)] owner: \(finding.owner.summary)"
+                                        + (finding.elsewhere.map { " (\($0))" } ?? "")))
         }
         for problem in triage.allowlistErrors {
             lines.append(style.line(problem.location, .error, "allowlist: \(Self.withoutLocation(problem))"))

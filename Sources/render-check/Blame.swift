@@ -8,6 +8,7 @@ extension RenderCheck {
     /// Every rendered scalar with the layer, file and line that own it.
     struct Blame: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "blame",
             abstract: "Show who owns every rendered scalar: a values key, a template line, or the stack.")
 
         enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -8,6 +8,7 @@ extension RenderCheck {
     /// snapshots against the layer contract, with the allowlist applied.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Compare rendered manifests with the layer contract and report drift with its owner.",
             discussion: """
                 With no inputs, the defaults come from .render-check.yaml (found by walking up from the \

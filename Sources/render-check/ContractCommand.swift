@@ -14,6 +14,7 @@ extension RenderCheck {
 
         struct Generate: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "generate",
                 abstract: "Write the contract derived from the chart and stack (services, ports, release metadata), keeping every other section.",
                 discussion: """
                     Without RENDERED inputs, the chart is rendered with helm template (helm on PATH, or \
@@ -39,6 +40,7 @@ extension RenderCheck {
 
         struct Diff: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "diff",
                 abstract: "List what contract generate would change in the contract (added, removed, changed paths).",
                 discussion: """
                     Exit status: 0 up to date (or updated with --write), 1 out of date, 2 bad invocation or \

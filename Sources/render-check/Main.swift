@@ -9,7 +9,7 @@ import Glibc
 enum Main {
     static func main() {
         do {
-            var command = try RenderCheck.parseAsRoot()
+            var command = try RenderCheck.parseAsRoot(RenderCheck.withDefaultSubcommand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
             exit(0)
         } catch let code as ExitCode {

@@ -6,6 +6,7 @@ extension RenderCheck {
     /// template rendered it.
     struct Resources: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resources",
             abstract: "List the resources of rendered manifests (files, directories, or - for standard input).")
 
         @OptionGroup var limits: LimitOptions
