@@ -40,7 +40,7 @@ public struct OwnershipExperiment: Sendable {
     public var budget: Budget
     public var seed: UInt64
     /// Names the design: a cached measurement made by another design is measured again.
-    public static let version = "render-check ownership experiment 6"
+    public static let version = "render-check ownership experiment 7"
 
     public init(budget: Budget = Budget(), seed: UInt64 = 0x7265_6e64_6572) {
         self.budget = budget

@@ -1,4 +1,5 @@
 import LayerContract
+import ManifestModel
 import ValuesAnchors
 #if canImport(Glibc)
 import Glibc
@@ -71,11 +72,30 @@ struct HelmChartRenderer: ChartRendering {
     }
 
     func render(_ overlays: [String?]) -> [RenderOutcome] {
+        // Helm applies `--set` after every `-f`, so an overlay could never change a key the
+        // user set: the `--set`s go in as a values file of their own, ahead of the overlay.
+        var base = chart
+        var setFile: String?
+        if !chart.set.isEmpty {
+            var values = ValuesNode.map([], origin: SourceLocation(file: "--set", line: 1, column: 1))
+            do {
+                for (index, text) in chart.set.enumerated() { try SetExpression(text, argument: index + 1).apply(to: &values) }
+            } catch {
+                return overlays.map { _ in .unavailable("cannot read --set: \(error)") }
+            }
+            guard let file = process.writeTemporary(values.jsonText) else {
+                return overlays.map { _ in .unavailable("cannot write a values file in \(process.temporaryDirectory)") }
+            }
+            setFile = file
+            base.set = []
+            base.valueFiles.append(file)
+        }
+        defer { if let setFile { unlink(setFile) } }
         var files: [String?] = []
         var argumentLists: [[String]] = []
         for overlay in overlays {
             // `--debug` prints a template that no longer parses, so a refusal can be traced to the key that broke it.
-            var arguments = HelmRenderer.arguments(for: chart) + ["--debug"]
+            var arguments = HelmRenderer.arguments(for: base) + ["--debug"]
             var file: String?
             if let overlay {
                 file = process.writeTemporary(overlay)

@@ -110,6 +110,13 @@ enum CLIRunner {
             && FileManager.default.isExecutableFile(atPath: url.path)
     }
 
+    /// A cache folder of this test process's own.
+    static let cacheHome: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("render-check-cache-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }()
+
     /// Runs the binary with `arguments`, feeding `stdin` (or nothing: never
     /// the test's own standard input) and capturing both output streams.
     static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
@@ -120,6 +127,8 @@ enum CLIRunner {
         if let directory { process.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        // Measured ownership is cached per test process, never from an earlier run.
+        environment["XDG_CACHE_HOME"] = cacheHome.path
         environment.merge(extra) { $1 }
         process.environment = environment
 
