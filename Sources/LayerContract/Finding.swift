@@ -76,11 +76,13 @@ public struct Owner: Sendable, Hashable {
         self.mode = mode
     }
 
-    /// `values.service.port at charts/x/values.yaml:17:9`, or the layer and place.
+    /// `values.service.port at charts/x/values.yaml:17:9 [measured]`, or the
+    /// layer and place; the mode in brackets where a chart was read or measured.
     public var summary: String {
         let name = anchor ?? layer.rawValue
-        guard let location else { return name }
-        return "\(name) at \(location)"
+        let how = mode.map { " [\($0.rawValue)]" } ?? ""
+        guard let location else { return name + how }
+        return "\(name) at \(location)\(how)"
     }
 }
 

@@ -37,7 +37,7 @@ extension RenderCheck {
             var measured: MeasuredOwnership?
             if let context = chart.context(configuration: nil, namespace: namespace) {
                 let measurement = OwnershipMeasurement(mode: ownership.mode(configured: nil), useCache: !ownership.noCache,
-                                                       environment: RunEnvironment.current())
+                                                       environment: RunEnvironment.current(), timeLimit: ownership.helmTimeout)
                     .measure(context)
                 measured = measurement.measured
                 for notice in measurement.notices { Console.error("render-check: note: \(notice)") }

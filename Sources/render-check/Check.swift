@@ -69,7 +69,8 @@ extension RenderCheck {
             }
             if let context = run.chart {
                 let measurement = OwnershipMeasurement(mode: ownership.mode(configured: plan.configuration?.ownership),
-                                                       useCache: !ownership.noCache, environment: environment)
+                                                       useCache: !ownership.noCache, environment: environment,
+                                                       timeLimit: ownership.helmTimeout)
                     .measure(context)
                 run.measured = measurement.measured
                 for notice in measurement.notices { Console.error("render-check: note: \(notice)") }

@@ -12,6 +12,7 @@ struct OwnershipMeasurement {
     var mode: OwnershipOptions.Mode
     var useCache: Bool
     var environment: RunEnvironment
+    var timeLimit: Double = 60
 
     struct Outcome {
         var measured: MeasuredOwnership?
@@ -38,7 +39,7 @@ struct OwnershipMeasurement {
             return Outcome(notices: mode == .exact ? [notice] : [])
         }
         let renderer = HelmChartRenderer(
-            process: HelmProcess(program: program, temporaryDirectory: environment.temporaryDirectory, timeLimit: 60),
+            process: HelmProcess(program: program, temporaryDirectory: environment.temporaryDirectory, timeLimit: timeLimit),
             chart: chart, parallel: environment.cores)
         let experiment = OwnershipExperiment(budget: .init(batch: environment.cores))
         switch experiment.measure(renderer, tested: ConditionReads.scan(chart: chart.directory)) {

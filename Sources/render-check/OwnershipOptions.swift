@@ -17,6 +17,13 @@ struct OwnershipOptions: ParsableArguments {
     @Flag(help: "Measure ownership afresh: neither read nor write the cache.")
     var noCache = false
 
+    @Option(help: "Seconds one Helm render of the ownership experiment may take before it is stopped.")
+    var helmTimeout: Double = 60
+
+    func validate() throws {
+        guard helmTimeout > 0 else { throw ValidationError("--helm-timeout must be more than 0 seconds") }
+    }
+
     func mode(configured: String?) -> Mode {
         ownership ?? configured.flatMap(Mode.init(rawValue:)) ?? .auto
     }
