@@ -31,7 +31,7 @@ public struct ChartOwnership: Sendable {
     public init(chart: ChartFiles, values: ValuesNode) {
         self.chart = chart
         self.values = values
-        self.index = TemplateIndex(files: chart.templates.map { ($0.chartPath, $0.displayPath, $0.text) })
+        self.index = TemplateIndex(chart: chart)
     }
 
     /// The owner of the value at `path` in a document rendered from the
@@ -81,10 +81,15 @@ public struct ChartOwnership: Sendable {
             switch contribution.reference {
             case .values(let pattern):
                 for (candidate, node) in resolve(pattern, hints: path) {
-                    knobs.append(candidate)
                     guard let value else { continue }
-                    if case .scalar = node.content {
+                    if case .scalar(let scalar) = node.content {
                         let text = Self.text(node)
+                        // A key whose text is in the value, or an empty one a fallback
+                        // stood in for, changes the value; any other was not used here.
+                        if scalar != .null, case .bool = scalar {} else if scalar != .null,
+                           text.isEmpty || text == value || (text.count >= 2 && value.contains(text)) {
+                            knobs.append(candidate)
+                        }
                         let score = hintScore(candidate, path)
                         if text == value {
                             exact.append((candidate, node, score))
@@ -110,12 +115,8 @@ public struct ChartOwnership: Sendable {
                 continue
             }
         }
-        for condition in site.conditions + site.contributions.filter({ $0.role == .condition }) {
-            // A boolean switch removes the whole object; it is no knob for this value.
-            if case .values(let pattern) = condition.reference {
-                knobs += resolve(pattern, hints: path).filter { if case .scalar(.bool) = $0.1.content { false } else { true } }.map(\.0)
-            }
-        }
+        // Conditions (`if`, `with` as a switch, `eq`, `has`) decide whether a value
+        // exists, not what it is: never owners, never controlled_by.
         let via = site.via.first
         func controlled(except anchor: ValuesPath?) -> [ValuesPath] {
             var seen = Set<ValuesPath>()

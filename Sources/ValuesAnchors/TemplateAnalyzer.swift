@@ -29,7 +29,8 @@ struct TemplateAnalyzer {
     mutating func analyze(_ lines: ArraySlice<TemplateLexer.Line>, file: String, context: ValueReference,
                           basePath: [SiteSegment], via: [String], depth: Int, skipDefinitions: Bool) -> [TemplateSite] {
         var sites: [TemplateSite] = []
-        var scope = TemplateExpression.Scope(dot: context, variables: [:])
+        // Inside a define, `$` is the context the helper was called with.
+        var scope = TemplateExpression.Scope(dot: context, variables: ["$": context])
         var frames: [Frame] = []
         var conditions: [Contribution] = []
         var keys: [KeyEntry] = []
@@ -64,13 +65,13 @@ struct TemplateAnalyzer {
                         continue
                     case "if", "with", "range":
                         frames.append(Frame(kind: .control, saved: scope, conditionCount: conditions.count))
-                        openBlock(keyword, tokens.dropFirst(), scope: &scope, conditions: &conditions)
+                        openBlock(keyword, tokens.dropFirst(), scope: &scope, conditions: &conditions, depth: depth)
                         continue
                     case "else":
                         if let frame = frames.last {
                             scope.dot = frame.saved.dot
                             if tokens.count > 1, case .identifier(let next) = tokens[1], next == "if" || next == "with" {
-                                openBlock(next, tokens.dropFirst(2), scope: &scope, conditions: &conditions)
+                                openBlock(next, tokens.dropFirst(2), scope: &scope, conditions: &conditions, depth: depth)
                             }
                         }
                         continue
@@ -88,12 +89,12 @@ struct TemplateAnalyzer {
                 // Variable bindings: $x := pipeline
                 if tokens.count >= 2, case .variable(let name) = tokens[0], tokens[1] == .declare || tokens[1] == .assign {
                     let result = TemplateExpression(scope: scope).evaluate(tokens.dropFirst(2))
-                    record(result.contributions)
+                    record(result.contributions, depth: depth)
                     scope.variables[name] = result.primary
                     continue
                 }
                 let result = TemplateExpression(scope: scope).evaluate(tokens[...])
-                record(result.contributions)
+                record(result.contributions, depth: depth)
                 // An action inside the key (`UPSTREAM_{{ upper .name }}:`) names the key, not the value.
                 if let keyEnd = shape.keyEnd, action.column - 1 < keyEnd { continue }
                 let insertsSubtree = result.contributions.contains { $0.isSubtree }
@@ -189,7 +190,7 @@ struct TemplateAnalyzer {
     }
 
     private mutating func openBlock(_ keyword: String, _ tokens: ArraySlice<TemplateToken>,
-                                    scope: inout TemplateExpression.Scope, conditions: inout [Contribution]) {
+                                    scope: inout TemplateExpression.Scope, conditions: inout [Contribution], depth: Int) {
         var expression = tokens
         var names: [String] = []
         if keyword == "range", let declare = tokens.firstIndex(of: .declare) {
@@ -197,7 +198,7 @@ struct TemplateAnalyzer {
             expression = tokens[(declare + 1)...]
         }
         let result = TemplateExpression(scope: scope).evaluate(expression)
-        record(result.contributions)
+        record(result.contributions, depth: depth)
         conditions += flatten(result.contributions, depth: 0).map { Contribution(reference: $0.reference, role: .condition, isSubtree: false) }
         switch keyword {
         case "with":
@@ -224,11 +225,11 @@ struct TemplateAnalyzer {
         }
     }
 
-    private mutating func record(_ contributions: [Contribution]) {
+    private mutating func record(_ contributions: [Contribution], depth: Int) {
         for contribution in contributions {
             if case .values(let pattern) = contribution.reference { reads.insert(pattern) }
             if case .valuesKey(let pattern) = contribution.reference { reads.insert(pattern) }
-            if case .helper(let name, let context) = contribution.reference { _ = summary(name, context: context, depth: 0) }
+            if case .helper(let name, let context) = contribution.reference { _ = summary(name, context: context, depth: depth) }
         }
     }
 

@@ -11,6 +11,8 @@ struct TemplateExpression {
         var indentation: Indentation?
         /// `include`/`template` calls, for helper expansion.
         var helperCalls: [(name: String, context: ValueReference)] = []
+        /// The operand's text when it is a string or number literal (dict keys, index keys).
+        var literal: String?
     }
 
     enum Indentation: Equatable {
@@ -30,9 +32,10 @@ struct TemplateExpression {
     ]
     /// Functions that return (part of) their first argument's collection.
     static let collectionFunctions: Set<String> = [
-        "omit", "pick", "deepCopy", "mustDeepCopy", "merge", "mergeOverwrite", "mustMerge", "without", "compact",
-        "uniq", "sortAlpha", "reverse",
+        "omit", "pick", "deepCopy", "mustDeepCopy", "without", "compact", "uniq", "sortAlpha", "reverse",
     ]
+    /// Merges: the first argument's keys win (`mergeOverwrite`: the last's).
+    static let mergeFunctions: Set<String> = ["merge", "mustMerge", "mergeOverwrite", "mustMergeOverwrite"]
     static let subtreeFunctions: Set<String> = ["toYaml", "toJson", "toPrettyJson", "toRawJson", "mustToYaml", "mustToJson"]
 
     let scope: Scope
@@ -103,17 +106,45 @@ struct TemplateExpression {
         case "tpl":
             result.contributions = arguments.first?.contributions ?? []
             result.primary = arguments.first?.primary ?? .unknown
-        case "index":
+        case "index", "get":
             if let base = arguments.first {
-                let keys = command.dropFirst(2).compactMap { token -> String? in
-                    if case .string(let key) = token { return key }
-                    if case .number(let key) = token { return key }
-                    return nil
+                var reference = base.primary
+                for key in arguments.dropFirst() {
+                    guard let literal = key.literal else { reference = .unknown; break }
+                    reference = reference.appending([literal])
                 }
-                let reference = base.primary.appending(keys)
                 result.contributions = [Contribution(reference: reference, role: .output, isSubtree: false)]
                 result.primary = reference
             }
+        case "dig":
+            // dig "a" "b" DEFAULT MAP: the map's a.b, else the default.
+            if arguments.count >= 3 {
+                var reference = arguments[arguments.count - 1].primary
+                for key in arguments.dropLast(2) {
+                    guard let literal = key.literal else { reference = .unknown; break }
+                    reference = reference.appending([literal])
+                }
+                result.contributions = [Contribution(reference: reference, role: .output, isSubtree: false)]
+                    + arguments[arguments.count - 2].contributions.map { Contribution(reference: $0.reference, role: .fallback, isSubtree: $0.isSubtree) }
+                result.primary = reference
+            }
+        case "dict":
+            var entries: [String: ValueReference] = [:]
+            var known = true
+            var index = 0
+            while index + 1 < arguments.count {
+                if let key = arguments[index].literal { entries[key] = arguments[index + 1].primary } else { known = false }
+                index += 2
+            }
+            result.contributions = arguments.flatMap(\.contributions)
+            result.primary = known ? .dict(entries) : .unknown
+        case "list", "tuple":
+            result.contributions = arguments.flatMap(\.contributions)
+            result.primary = .list(arguments.map(\.primary))
+        case _ where Self.mergeFunctions.contains(function):
+            result.contributions = arguments.flatMap(\.contributions)
+            let parts = arguments.map(\.primary)
+            result.primary = .merged(function.hasSuffix("Overwrite") ? parts.reversed() : parts)
         case "ternary":
             if arguments.count >= 3 {
                 result.contributions = arguments[0].contributions + arguments[1].contributions
@@ -168,6 +199,9 @@ struct TemplateExpression {
                 }
                 results.append(evaluated)
                 index = end
+            case .string(let text), .number(let text):
+                results.append(Result(literal: text))
+                index += 1
             default:
                 results.append(Result())
                 index += 1
@@ -184,7 +218,7 @@ struct TemplateExpression {
     func resolve(variable text: String) -> ValueReference {
         let parts = text.split(separator: ".", omittingEmptySubsequences: true).map(String.init)
         guard let name = parts.first else { return .unknown }
-        let base: ValueReference = name == "$" ? .root : scope.variables[name] ?? .unknown
+        let base: ValueReference = scope.variables[name] ?? (name == "$" ? scope.dot : .unknown)
         return base.appending(Array(parts.dropFirst()))
     }
 
