@@ -39,6 +39,20 @@ public struct ChartOwnership: Sendable {
     /// `value` is the scalar's text (nil for a collection).
     public func provenance(source: String, path: [RenderedSegment], value: String?) -> Provenance? {
         guard let chartPath = chart.chartPath(forSource: source), let sites = index.sites[chartPath] else { return nil }
+        guard let found = reading(sites, path: path, value: value) else { return nil }
+        // The `name` of an item that is known by that name is the item's identity:
+        // a key that changes it makes another item, not another value (spec 5.2),
+        // so the line that writes it owns it and no values key is claimed.
+        if path.count >= 2, case .key("name") = path[path.count - 1], case .item(_, let name?) = path[path.count - 2],
+           name == value, found.layer == .values || !found.controlledBy.isEmpty {
+            let line = found.template ?? found.location
+            return Provenance(layer: .chartTemplates, anchor: nil, location: line, template: found.template,
+                              via: found.via, controlledBy: [])
+        }
+        return found
+    }
+
+    private func reading(_ sites: [TemplateSite], path: [RenderedSegment], value: String?) -> Provenance? {
         var best: (score: Int, provenance: Provenance)?
         // A line that names the key literally beats one that computes a key.
         let candidates = sites.filter { Self.matches($0.keyPath, path) }
@@ -251,6 +265,7 @@ public struct ChartOwnership: Sendable {
             case (.key(let a), .key(let b)): if a != b { return false }
             case (.anyKey, .key): continue
             case (.item, .item): continue
+            case (.namedItem(let a), .item(_, let b)): if a != b { return false }
             default: return false
             }
         }

@@ -24,6 +24,8 @@ struct TemplateAnalyzer {
     private struct KeyEntry {
         var indent: Int
         var segment: SiteSegment
+        /// Sites recorded from here on are inside this entry (an item learns its name late).
+        var firstSite = 0
     }
 
     mutating func analyze(_ lines: ArraySlice<TemplateLexer.Line>, file: String, context: ValueReference,
@@ -43,7 +45,7 @@ struct TemplateAnalyzer {
         for line in lines {
             let shape = LineShape(line.masked)
             var lineContributions: [Contribution] = []
-            var insertions: [(indentation: TemplateExpression.Indentation?, result: TemplateExpression.Result, column: Int)] = []
+            var insertions: [(indentation: TemplateExpression.Indentation?, result: TemplateExpression.Result, column: Int, trimsLeft: Bool)] = []
 
             for action in line.actions {
                 let tokens = TemplateToken.tokenize(action.text)
@@ -99,7 +101,7 @@ struct TemplateAnalyzer {
                 if let keyEnd = shape.keyEnd, action.column - 1 < keyEnd { continue }
                 let insertsSubtree = result.contributions.contains { $0.isSubtree }
                 if result.indentation != nil || (!shape.hasContent && (!result.helperCalls.isEmpty || insertsSubtree)) {
-                    insertions.append((result.indentation, result, action.column))
+                    insertions.append((result.indentation, result, action.column, action.trimsLeft))
                 } else {
                     lineContributions += flatten(result.contributions, depth: depth)
                 }
@@ -133,14 +135,26 @@ struct TemplateAnalyzer {
             }
             if shape.hasContent {
                 for dash in shape.dashes {
-                    while let top = keys.last, top.indent > dash || (top.indent == dash && top.segment == .item) {
+                    while let top = keys.last, top.indent > dash || (top.indent == dash && top.segment.isItem) {
                         keys.removeLast()
                     }
-                    keys.append(KeyEntry(indent: dash, segment: .item))
+                    keys.append(KeyEntry(indent: dash, segment: .item, firstSite: sites.count))
                 }
                 if let key = shape.key {
                     while let top = keys.last, top.indent >= key.column { keys.removeLast() }
-                    keys.append(KeyEntry(indent: key.column, segment: key.segment))
+                    keys.append(KeyEntry(indent: key.column, segment: key.segment, firstSite: sites.count))
+                    // `name: literal` names the item it sits in: rendered paths
+                    // match the item by that name (`containers[name=app]`).
+                    if key.segment == .key("name"), let name = shape.literal, keys.count >= 2,
+                       keys[keys.count - 2].segment == .item {
+                        let position = keys.count - 2
+                        keys[position].segment = .namedItem(name)
+                        let at = basePath.count + position
+                        for index in keys[position].firstSite..<sites.count
+                        where sites[index].keyPath.count > at && sites[index].keyPath[at] == .item {
+                            sites[index].keyPath[at] = .namedItem(name)
+                        }
+                    }
                 }
                 let column = (shape.key?.column ?? shape.dashes.last.map { $0 + 2 } ?? shape.indent) + 1
                 var site = TemplateSite(keyPath: currentPath(), template: SourceLocation(file: file, line: line.number, column: column),
@@ -157,7 +171,9 @@ struct TemplateAnalyzer {
                 let indent: Int
                 switch insertion.indentation {
                 case .newline(let count)?: indent = count
-                case .inline(let count)?: indent = shape.indent + count
+                // `{{- include ... | indent N }}` alone on its line eats the line's
+                // own indentation: the text's lines start at column N.
+                case .inline(let count)?: indent = insertion.trimsLeft && !shape.hasContent ? count : shape.indent + count
                 case nil: indent = shape.hasContent ? (shape.key?.column ?? shape.indent) + 2 : insertion.column - 1
                 }
                 // On a `key:` line, inserted text becomes the key's children.

@@ -6,6 +6,15 @@ public enum SiteSegment: Sendable, Hashable {
     case key(String)
     case anyKey
     case item
+    /// An item whose `name:` the template writes literally.
+    case namedItem(String)
+
+    var isItem: Bool {
+        switch self {
+        case .item, .namedItem: return true
+        default: return false
+        }
+    }
 }
 
 /// One place in a chart's templates that writes into the rendered output:

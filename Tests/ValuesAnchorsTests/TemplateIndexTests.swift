@@ -26,6 +26,7 @@ final class TemplateIndexTests: XCTestCase {
             case .key(let key): return key
             case .anyKey: return "*"
             case .item: return "[]"
+            case .namedItem(let name): return "[name=\(name)]"
             }
         }.joined(separator: ".")
     }
