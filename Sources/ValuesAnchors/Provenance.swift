@@ -85,6 +85,16 @@ public struct ChartOwnership: Sendable {
     // MARK: - One site
 
     private func evaluate(_ site: TemplateSite, path: [RenderedSegment], value: String?) -> (score: Int, provenance: Provenance) {
+        // What the actions wrote: the value without the line's literal text.
+        var residue = value
+        if let value, !site.fragments.isEmpty {
+            guard let rest = Self.removing(site.fragments, from: value) else {
+                // The line writes text this value does not have: another line wrote it.
+                return (-1, Provenance(layer: .chartTemplates, anchor: nil, location: site.template, template: site.template,
+                                       via: site.via.first, controlledBy: []))
+            }
+            residue = rest
+        }
         var exact: [(ValuesPath, ValuesNode, Int)] = []
         var partial: [(ValuesPath, ValuesNode, Int)] = []
         var subtrees: [(ValuesPath, ValuesNode)] = []
@@ -94,20 +104,38 @@ public struct ChartOwnership: Sendable {
         for contribution in site.contributions where contribution.role != .condition {
             switch contribution.reference {
             case .values(let pattern):
-                for (candidate, node) in resolve(pattern, hints: path) {
+                var candidates = resolve(pattern, hints: path)
+                if pattern.contains(.any), candidates.count > 1 {
+                    // A ranged collection: only the element the rendered path names
+                    // is a candidate; when none is named, no element can be told apart.
+                    let scored = candidates.map { (candidate: $0, score: Self.rangeHint(pattern, $0.0, path)) }
+                    let top = scored.map(\.score).max() ?? 0
+                    let best = scored.filter { $0.score == top }
+                    if top > 0, best.count == 1 {
+                        candidates = [best[0].candidate]
+                    } else if let value {
+                        // Unnamed: an element whose text is the value, when exactly one is.
+                        let equal = candidates.filter { if case .scalar = $0.1.content { Self.text($0.1) == value } else { false } }
+                        candidates = equal.count == 1 ? equal : candidates.filter { if case .scalar = $0.1.content { false } else { true } }
+                    }
+                }
+                for (candidate, node) in candidates {
                     guard let value else { continue }
                     if case .scalar(let scalar) = node.content {
                         let text = Self.text(node)
+                        let isBool: Bool
+                        if case .bool = scalar { isBool = true } else { isBool = false }
                         // A key whose text is in the value, or an empty one a fallback
                         // stood in for, changes the value; any other was not used here.
-                        if scalar != .null, case .bool = scalar {} else if scalar != .null,
+                        if scalar != .null, !isBool,
                            text.isEmpty || text == value || (text.count >= 2 && value.contains(text)) {
                             knobs.append(candidate)
                         }
                         let score = hintScore(candidate, path)
-                        if text == value {
-                            exact.append((candidate, node, score))
-                        } else if text.count >= 2, value.contains(text) {
+                        if text == value || (!isBool && !text.isEmpty && text == residue) {
+                            exact.append((candidate, node, score + (isBool ? 0 : 1)))
+                        } else if !isBool, text.count >= 2 || (text.count == 1 && residue != value && residue?.contains(text) == true),
+                                  residue?.contains(text) == true {
                             // The longer the text found in the value, the likelier it is the source.
                             partial.append((candidate, node, score + 4 * text.count))
                         } else if text.contains("{{") {
@@ -136,7 +164,12 @@ public struct ChartOwnership: Sendable {
             var seen = Set<ValuesPath>()
             return knobs.filter { $0 != anchor && seen.insert($0).inserted }.prefix(Self.maxControlledBy).map { $0 }
         }
-        if let match = (exact.max { $0.2 < $1.2 }) ?? (partial.max { $0.2 < $1.2 }) {
+        // Two different keys that fit equally well: the reader cannot tell which, so it claims neither.
+        func unique(_ list: [(ValuesPath, ValuesNode, Int)]) -> (ValuesPath, ValuesNode, Int)? {
+            guard let top = list.max(by: { $0.2 < $1.2 }) else { return nil }
+            return Set(list.filter { $0.2 == top.2 }.map(\.0)).count == 1 ? top : nil
+        }
+        if let match = exact.isEmpty ? unique(partial) : unique(exact) {
             let score = exact.isEmpty ? 2 : 3
             return (score, Provenance(layer: .values, anchor: match.0, location: values.keyLocation(at: match.0) ?? match.1.origin,
                                       template: site.template, via: via, controlledBy: controlled(except: match.0)))
@@ -166,6 +199,24 @@ public struct ChartOwnership: Sendable {
         return (score,
                 Provenance(layer: .chartTemplates, anchor: nil, location: site.template, template: site.template,
                            via: via, controlledBy: controlled(except: nil)))
+    }
+
+    /// How many of the keys a `range` chose (the `.any` steps of `pattern`)
+    /// the rendered path names, as an item's name or as a key.
+    static func rangeHint(_ pattern: [PatternSegment], _ candidate: ValuesPath, _ path: [RenderedSegment]) -> Int {
+        var names = Set<String>()
+        for segment in path {
+            switch segment {
+            case .item(_, let name?): names.insert(name)
+            case .key(let key): names.insert(key)
+            default: continue
+            }
+        }
+        var score = 0
+        for (segment, step) in zip(pattern, candidate.segments) where segment == .any {
+            if case .key(let key) = step, names.contains(key) { score += 1 }
+        }
+        return score
     }
 
     /// How well a concrete values path fits the rendered path: the keys and
@@ -256,6 +307,28 @@ public struct ChartOwnership: Sendable {
         case .float(let number) where number == number.rounded() && abs(number) < 1e15: return String(Int64(number))
         default: return value.description
         }
+    }
+
+    /// `text` without `pieces`, found one after another; nil when one is missing.
+    static func removing(_ pieces: [String], from text: String) -> String? {
+        let characters = Array(text)
+        var kept: [Character] = []
+        var start = 0
+        for piece in pieces {
+            let needle = Array(piece)
+            guard !needle.isEmpty else { continue }
+            var found: Int?
+            var at = start
+            while at + needle.count <= characters.count {
+                if characters[at..<(at + needle.count)].elementsEqual(needle) { found = at; break }
+                at += 1
+            }
+            guard let found else { return nil }
+            kept += characters[start..<found]
+            start = found + needle.count
+        }
+        kept += characters[start...]
+        return String(kept)
     }
 
     static func matches(_ keyPath: [SiteSegment], _ path: [RenderedSegment]) -> Bool {

@@ -161,6 +161,12 @@ struct TemplateAnalyzer {
                                         via: via, contributions: lineContributions, conditions: conditions,
                                         subtree: nil, isBlockScalar: shape.isBlockScalarHeader)
                 site.literal = shape.literal
+                // Text between `if`/`else` actions may or may not be written: no evidence then.
+                let controls = line.actions.contains { action in
+                    guard case .identifier(let word)? = TemplateToken.tokenize(action.text).first else { return false }
+                    return ["if", "else", "with", "range", "end"].contains(word)
+                }
+                if !controls { site.fragments = shape.fragments }
                 if shape.key != nil || !shape.dashes.isEmpty || !lineContributions.isEmpty {
                     sites.append(site)
                     if shape.isBlockScalarHeader, let key = shape.key { blockScalar = (key.column, sites.count - 1) }
@@ -304,6 +310,9 @@ struct LineShape {
     var keyEnd: Int?
     /// The value written on the line when it has no action in it.
     var literal: String?
+    /// The literal text around the actions of the value (`--port=` in
+    /// `- --port={{ .Values.port }}`): a rendered value without it was not written here.
+    var fragments: [String] = []
     var isBlockScalarHeader = false
 
     init(_ masked: [Character]) {
@@ -319,6 +328,7 @@ struct LineShape {
             while index < masked.count, masked[index] == " " { index += 1 }
         }
         guard index < masked.count else { return }
+        fragments = Self.fragments(masked[index...])
         // The key ends at the first `: ` (or `:` at the end) outside quotes.
         var cursor = index
         var quote: Character?
@@ -343,6 +353,7 @@ struct LineShape {
         key = Key(column: index, segment: text.contains(TemplateLexer.marker) ? .anyKey : .key(text))
         keyEnd = cursor
         let rest = masked[(cursor + 1)...].drop { $0 == " " }
+        fragments = Self.fragments(rest)
         if let first = rest.first, first == "|" || first == ">" { isBlockScalarHeader = true }
         if !rest.isEmpty, !rest.contains(TemplateLexer.marker) {
             var value = String(rest)
@@ -351,5 +362,18 @@ struct LineShape {
             }
             literal = value
         }
+    }
+
+    /// Literal pieces between the actions of a value that has actions.
+    static func fragments(_ text: ArraySlice<Character>) -> [String] {
+        guard text.contains(TemplateLexer.marker), let first = text.first, first != "|", first != ">",
+              first != "{", first != "[" else { return [] }
+        var body = text
+        while let last = body.last, last == " " { body = body.dropLast() }
+        if let open = body.first, open == "\"" || open == "'", body.count >= 2, body.last == open {
+            body = body.dropFirst().dropLast()
+        }
+        // `{{-` and `-}}` trim the spaces next to them, so pieces are compared without them.
+        return body.split(separator: TemplateLexer.marker).map { String($0).trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }
     }
 }

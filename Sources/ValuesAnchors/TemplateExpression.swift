@@ -192,7 +192,7 @@ struct TemplateExpression {
                 let inner = tokens[(index + 1)..<max(index + 1, end - 1)]
                 var evaluated = evaluate(inner)
                 // (pipeline).field
-                if end < tokens.endIndex, case .field(let text) = tokens[end] {
+                if end < tokens.endIndex, case .chainedField(let text) = tokens[end] {
                     evaluated.primary = evaluated.primary.appending(Self.fields(text))
                     evaluated.contributions = [Contribution(reference: evaluated.primary, role: .output, isSubtree: false)]
                     end += 1

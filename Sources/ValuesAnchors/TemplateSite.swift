@@ -34,6 +34,8 @@ public struct TemplateSite: Sendable {
     var isBlockScalar: Bool
     /// The value the line writes literally, when it writes one.
     var literal: String? = nil
+    /// Literal text the written value must contain (see `LineShape.fragments`).
+    var fragments: [String] = []
 }
 
 extension TemplateSite {
