@@ -59,7 +59,12 @@ public struct ChartOwnership: Sendable {
         let literal = candidates.filter { !$0.keyPath.contains(.anyKey) }
         for site in literal.isEmpty ? candidates : literal {
             let evaluated = evaluate(site, path: path, value: value)
-            if best == nil || evaluated.score > best!.score { best = evaluated }
+            // Equally good lines: the one that names a key that changes the value.
+            if best == nil || evaluated.score > best!.score
+                || (evaluated.score == best!.score && best!.provenance.controlledBy.isEmpty
+                    && best!.provenance.anchor == nil && !evaluated.provenance.controlledBy.isEmpty) {
+                best = evaluated
+            }
         }
         if let best, best.score > 0 { return best.provenance }
         // A value below a subtree that toYaml inserted whole.
@@ -101,6 +106,7 @@ public struct ChartOwnership: Sendable {
         var templated: [(ValuesPath, ValuesNode)] = []
         var keyed: [(ValuesPath, SourceLocation)] = []
         var knobs: [ValuesPath] = []
+        var transformed: [ValuesPath] = []
         for contribution in site.contributions where contribution.role != .condition {
             switch contribution.reference {
             case .values(let pattern):
@@ -132,6 +138,9 @@ public struct ChartOwnership: Sendable {
                             knobs.append(candidate)
                         }
                         let score = hintScore(candidate, path)
+                        if contribution.isTransformed, !isBool, contribution.role == .output {
+                            transformed.append(candidate)
+                        }
                         if text == value || (!isBool && !text.isEmpty && text == residue) {
                             exact.append((candidate, node, score + (isBool ? 0 : 1)))
                         } else if !isBool, text.count >= 2 || (text.count == 1 && residue != value && residue?.contains(text) == true),
@@ -174,6 +183,11 @@ public struct ChartOwnership: Sendable {
             return (score, Provenance(layer: .values, anchor: match.0, location: values.keyLocation(at: match.0) ?? match.1.origin,
                                       template: site.template, via: via, controlledBy: controlled(except: match.0)))
         }
+        if Set(transformed).count == 1, let only = transformed.first {
+            // One key through arithmetic or a case change (`add1 .Values.timeout`): it is the value.
+            return (2, Provenance(layer: .values, anchor: only, location: values.keyLocation(at: only) ?? site.template,
+                                  template: site.template, via: via, controlledBy: controlled(except: only)))
+        }
         if let key = keyed.first {
             // A name taken from a map's key: the template writes it, and renaming
             // the key (not changing any value) is the knob.
@@ -194,7 +208,7 @@ public struct ChartOwnership: Sendable {
         if let literal = site.literal, let value {
             score = literal == value ? 2 : 0
         } else {
-            score = site.contributions.isEmpty && site.subtree == nil ? 1 : 0
+            score = site.contributions.isEmpty && site.subtree == nil && !site.hasActions ? 1 : 0
         }
         return (score,
                 Provenance(layer: .chartTemplates, anchor: nil, location: site.template, template: site.template,

@@ -45,6 +45,7 @@ struct TemplateAnalyzer {
         for line in lines {
             let shape = LineShape(line.masked)
             var lineContributions: [Contribution] = []
+            var dictEntries: [(key: String, contributions: [Contribution])] = []
             var insertions: [(indentation: TemplateExpression.Indentation?, result: TemplateExpression.Result, column: Int, trimsLeft: Bool)] = []
 
             for action in line.actions {
@@ -92,11 +93,13 @@ struct TemplateAnalyzer {
                 if tokens.count >= 2, case .variable(let name) = tokens[0], tokens[1] == .declare || tokens[1] == .assign {
                     let result = TemplateExpression(scope: scope).evaluate(tokens.dropFirst(2))
                     record(result.contributions, depth: depth)
+                    dictEntries += result.dictEntries
                     scope.variables[name] = result.primary
                     continue
                 }
                 let result = TemplateExpression(scope: scope).evaluate(tokens[...])
                 record(result.contributions, depth: depth)
+                dictEntries += result.dictEntries
                 // An action inside the key (`UPSTREAM_{{ upper .name }}:`) names the key, not the value.
                 if let keyEnd = shape.keyEnd, action.column - 1 < keyEnd { continue }
                 let insertsSubtree = result.contributions.contains { $0.isSubtree }
@@ -107,6 +110,22 @@ struct TemplateAnalyzer {
                 }
             }
             if skippedDefinitionDepth > 0 { continue }
+
+            // A helper inserted at a key that builds its output from a dict
+            // (`$labels := dict "app/name" (include ...)` then `toYaml`): each
+            // entry is a candidate writer of the key it names below the insertion.
+            if depth > 0, !basePath.isEmpty {
+                for entry in dictEntries where !entry.key.isEmpty {
+                    let flattened = flatten(entry.contributions, depth: depth).filter { $0.role != .condition }
+                    guard !flattened.isEmpty else { continue }
+                    var site = TemplateSite(keyPath: basePath + [.key(entry.key)],
+                                            template: SourceLocation(file: file, line: line.number, column: shape.indent + 1),
+                                            via: via, contributions: flattened, conditions: conditions,
+                                            subtree: nil, isBlockScalar: false)
+                    site.hasActions = true
+                    sites.append(site)
+                }
+            }
 
             // Inside a block scalar, everything a line writes belongs to the scalar.
             if let block = blockScalar {
@@ -128,10 +147,12 @@ struct TemplateAnalyzer {
             if !shape.hasContent, !lineContributions.isEmpty {
                 // Text written by an action alone on its line: a helper's scalar
                 // output, or raw text at the current key.
-                sites.append(TemplateSite(keyPath: currentPath(),
-                                          template: SourceLocation(file: file, line: line.number, column: shape.indent + 1),
-                                          via: via, contributions: lineContributions, conditions: conditions,
-                                          subtree: nil, isBlockScalar: false))
+                var site = TemplateSite(keyPath: currentPath(),
+                                        template: SourceLocation(file: file, line: line.number, column: shape.indent + 1),
+                                        via: via, contributions: lineContributions, conditions: conditions,
+                                        subtree: nil, isBlockScalar: false)
+                site.hasActions = true
+                sites.append(site)
             }
             if shape.hasContent {
                 for dash in shape.dashes {
@@ -161,6 +182,7 @@ struct TemplateAnalyzer {
                                         via: via, contributions: lineContributions, conditions: conditions,
                                         subtree: nil, isBlockScalar: shape.isBlockScalarHeader)
                 site.literal = shape.literal
+                site.hasActions = shape.literal == nil && !line.actions.isEmpty
                 // Text between `if`/`else` actions may or may not be written: no evidence then.
                 let controls = line.actions.contains { action in
                     guard case .identifier(let word)? = TemplateToken.tokenize(action.text).first else { return false }

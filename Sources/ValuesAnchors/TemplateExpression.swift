@@ -13,6 +13,8 @@ struct TemplateExpression {
         var helperCalls: [(name: String, context: ValueReference)] = []
         /// The operand's text when it is a string or number literal (dict keys, index keys).
         var literal: String?
+        /// `dict "k" v` and `set $d "k" v` entries built anywhere in the pipeline, with what flows into each.
+        var dictEntries: [(key: String, contributions: [Contribution])] = []
     }
 
     enum Indentation: Equatable {
@@ -36,6 +38,10 @@ struct TemplateExpression {
     ]
     /// Merges: the first argument's keys win (`mergeOverwrite`: the last's).
     static let mergeFunctions: Set<String> = ["merge", "mustMerge", "mergeOverwrite", "mustMergeOverwrite"]
+    /// Functions whose output is computed from the input's text or number.
+    static let transformFunctions: Set<String> = [
+        "add1", "add", "sub", "mul", "div", "mod", "max", "min", "upper", "lower", "title", "b64enc", "ceil", "floor", "round",
+    ]
     static let subtreeFunctions: Set<String> = ["toYaml", "toJson", "toPrettyJson", "toRawJson", "mustToYaml", "mustToJson"]
 
     let scope: Scope
@@ -47,6 +53,7 @@ struct TemplateExpression {
             let evaluated = evaluateCommand(command, input: input)
             input = evaluated
             result.helperCalls += evaluated.helperCalls
+            result.dictEntries += evaluated.dictEntries
             if let indentation = evaluated.indentation { result.indentation = indentation }
         }
         if let input {
@@ -66,6 +73,7 @@ struct TemplateExpression {
         if let input { arguments.append(input) }
         var result = Result()
         result.helperCalls = arguments.flatMap(\.helperCalls)
+        result.dictEntries = arguments.flatMap(\.dictEntries)
         switch function {
         case "include", "template":
             let name = Self.stringLiteral(command.dropFirst().first)
@@ -138,6 +146,17 @@ struct TemplateExpression {
             }
             result.contributions = arguments.flatMap(\.contributions)
             result.primary = known ? .dict(entries) : .unknown
+            index = 0
+            while index + 1 < arguments.count {
+                if let key = arguments[index].literal { result.dictEntries.append((key, arguments[index + 1].contributions)) }
+                index += 2
+            }
+        case "set":
+            // set $dict "key" value: an entry of a dict built in the template.
+            if arguments.count == 3, let key = arguments[1].literal {
+                result.dictEntries.append((key, arguments[2].contributions))
+            }
+            result.primary = arguments.first?.primary ?? .unknown
         case "list", "tuple":
             result.contributions = arguments.flatMap(\.contributions)
             result.primary = .list(arguments.map(\.primary))
@@ -149,6 +168,14 @@ struct TemplateExpression {
             if arguments.count >= 3 {
                 result.contributions = arguments[0].contributions + arguments[1].contributions
                     + arguments[2...].flatMap(\.contributions).map { Contribution(reference: $0.reference, role: .condition, isSubtree: false) }
+                // `ternary .value (.value | toYaml) cond`: the same value either way.
+                if arguments[0].primary == arguments[1].primary { result.primary = arguments[0].primary }
+            }
+        case _ where Self.transformFunctions.contains(function):
+            result.contributions = arguments.flatMap(\.contributions).map {
+                var contribution = $0
+                contribution.isTransformed = true
+                return contribution
             }
         case _ where Self.conditionFunctions.contains(function):
             result.contributions = arguments.flatMap(\.contributions).map {

@@ -36,6 +36,8 @@ public struct TemplateSite: Sendable {
     var literal: String? = nil
     /// Literal text the written value must contain (see `LineShape.fragments`).
     var fragments: [String] = []
+    /// The line has actions: an empty `contributions` means unknown, not literal.
+    var hasActions = false
 }
 
 extension TemplateSite {

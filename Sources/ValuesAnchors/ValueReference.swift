@@ -94,4 +94,7 @@ struct Contribution: Hashable, Sendable {
     var role: ContributionRole
     /// Inserted whole through `toYaml` (a subtree, not a scalar).
     var isSubtree: Bool
+    /// Passed through arithmetic or a case change (`add1`, `upper`): the
+    /// written text differs from the key's, so it cannot be matched by text.
+    var isTransformed = false
 }
