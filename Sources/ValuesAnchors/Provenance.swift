@@ -31,7 +31,7 @@ public struct ChartOwnership: Sendable {
     public init(chart: ChartFiles, values: ValuesNode) {
         self.chart = chart
         self.values = values
-        self.index = TemplateIndex(chart: chart)
+        self.index = TemplateIndex(chart: chart, values: values)
     }
 
     /// The owner of the value at `path` in a document rendered from the

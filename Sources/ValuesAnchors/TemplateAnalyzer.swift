@@ -7,11 +7,15 @@ struct TemplateAnalyzer {
     static let maxHelperDepth = 12
 
     let helpers: [String: TemplateIndex.HelperDefinition]
+    /// The merged values, when known: a branch whose condition they decide
+    /// (`if .Values.x.enabled` with `enabled: false`) is not read.
+    let values: ValuesNode?
     private(set) var reads: Set<[PatternSegment]> = []
     private var summaries: [String: [Contribution]] = [:]
 
-    init(helpers: [String: TemplateIndex.HelperDefinition]) {
+    init(helpers: [String: TemplateIndex.HelperDefinition], values: ValuesNode? = nil) {
         self.helpers = helpers
+        self.values = values
     }
 
     private struct Frame {
@@ -19,6 +23,8 @@ struct TemplateAnalyzer {
         var kind: Kind
         var saved: TemplateExpression.Scope
         var conditionCount: Int
+        /// A branch of this `if`/`else` chain is known to be the one taken.
+        var branchTaken = false
     }
 
     private struct KeyEntry {
@@ -39,10 +45,12 @@ struct TemplateAnalyzer {
         var skippedDefinitionDepth = 0
         var enteredHelper = skipDefinitions
         var blockScalar: (indent: Int, site: Int)?
+        var deadFrame: Int?
 
         func currentPath() -> [SiteSegment] { basePath + keys.map(\.segment) }
 
         for line in lines {
+            let deadAtStart = deadFrame != nil
             let shape = LineShape(line.masked)
             var lineContributions: [Contribution] = []
             var dictEntries: [(key: String, contributions: [Contribution])] = []
@@ -50,6 +58,38 @@ struct TemplateAnalyzer {
 
             for action in line.actions {
                 let tokens = TemplateToken.tokenize(action.text)
+                if let dead = deadFrame {
+                    // Inside a branch the values rule out: only block structure is followed.
+                    guard case .identifier(let keyword)? = tokens.first else { continue }
+                    switch keyword {
+                    case "define", "block", "if", "with", "range":
+                        frames.append(Frame(kind: .control, saved: scope, conditionCount: conditions.count))
+                    case "else" where frames.count - 1 == dead:
+                        guard !frames[dead].branchTaken else { continue }
+                        var next = tokens.dropFirst()
+                        var truth: Bool?
+                        if case .identifier(let word)? = next.first, word == "if" || word == "with" {
+                            next = next.dropFirst()
+                            truth = known(next, scope: frames[dead].saved)
+                        }
+                        if truth == false { continue }
+                        deadFrame = nil
+                        if truth == true { frames[dead].branchTaken = true }
+                        scope.dot = frames[dead].saved.dot
+                        if tokens.count > 1, case .identifier(let word) = tokens[1], word == "if" || word == "with" {
+                            openBlock(word, tokens.dropFirst(2), scope: &scope, conditions: &conditions, depth: depth)
+                        }
+                    case "end":
+                        if frames.count - 1 == dead { deadFrame = nil }
+                        if let frame = frames.popLast() {
+                            scope = frame.saved
+                            conditions.removeSubrange(min(frame.conditionCount, conditions.count)...)
+                        }
+                    default:
+                        break
+                    }
+                    continue
+                }
                 if case .identifier(let keyword)? = tokens.first {
                     if skippedDefinitionDepth > 0 {
                         switch keyword {
@@ -68,9 +108,29 @@ struct TemplateAnalyzer {
                         continue
                     case "if", "with", "range":
                         frames.append(Frame(kind: .control, saved: scope, conditionCount: conditions.count))
+                        if keyword != "range" {
+                            switch known(tokens.dropFirst(), scope: scope) {
+                            case false?: deadFrame = frames.count - 1; continue
+                            case true?: frames[frames.count - 1].branchTaken = true
+                            case nil: break
+                            }
+                        }
                         openBlock(keyword, tokens.dropFirst(), scope: &scope, conditions: &conditions, depth: depth)
                         continue
                     case "else":
+                        if let frame = frames.last, frame.kind == .control, frame.branchTaken {
+                            // The branch before was taken: this one is not.
+                            deadFrame = frames.count - 1
+                            continue
+                        }
+                        if let frame = frames.last, tokens.count > 2, case .identifier(let word) = tokens[1],
+                           word == "if" || word == "with" {
+                            switch known(tokens.dropFirst(2), scope: frame.saved) {
+                            case false?: deadFrame = frames.count - 1; continue
+                            case true?: frames[frames.count - 1].branchTaken = true
+                            case nil: break
+                            }
+                        }
                         if let frame = frames.last {
                             scope.dot = frame.saved.dot
                             if tokens.count > 1, case .identifier(let next) = tokens[1], next == "if" || next == "with" {
@@ -110,6 +170,7 @@ struct TemplateAnalyzer {
                 }
             }
             if skippedDefinitionDepth > 0 { continue }
+            if deadAtStart && deadFrame != nil { continue }
 
             // A helper inserted at a key that builds its output from a dict
             // (`$labels := dict "app/name" (include ...)` then `toYaml`): each
@@ -231,6 +292,112 @@ struct TemplateAnalyzer {
             }
         }
         return sites
+    }
+
+    /// Whether a condition holds, when the values decide it: a values key
+    /// (Go's truth: not false, 0, empty or missing), `not`, `and`, `or`, and
+    /// `eq`/`ne` of a key and a literal. Anything else: nil, both branches read.
+    func known(_ tokens: ArraySlice<TemplateToken>, scope: TemplateExpression.Scope) -> Bool? {
+        guard let values, !tokens.isEmpty else { return nil }
+        var body = tokens
+        while body.first == .open, body.last == .close, Self.operandGroups(body).count == 1 {
+            body = body.dropFirst().dropLast()
+        }
+        if case .identifier(let function)? = body.first {
+            let groups = Self.operandGroups(body.dropFirst())
+            switch function {
+            case "not":
+                guard groups.count == 1 else { return nil }
+                return known(groups[0], scope: scope).map { !$0 }
+            case "and", "or":
+                guard !groups.isEmpty else { return nil }
+                var all: [Bool] = []
+                for group in groups {
+                    guard let truth = known(group, scope: scope) else {
+                        // One known operand can still decide: `and false ...`, `or true ...`.
+                        continue
+                    }
+                    if function == "and" && !truth { return false }
+                    if function == "or" && truth { return true }
+                    all.append(truth)
+                }
+                return all.count == groups.count ? function == "and" : nil
+            case "eq", "ne":
+                guard groups.count == 2, let left = text(of: groups[0], scope: scope), let right = text(of: groups[1], scope: scope) else { return nil }
+                return (left == right) == (function == "eq")
+            default:
+                return nil
+            }
+        }
+        guard Self.operandGroups(body).count == 1, let node = node(of: body, scope: scope) else { return nil }
+        switch node.content {
+        case .scalar(let scalar):
+            switch scalar {
+            case .null: return false
+            case .bool(let flag): return flag
+            case .int(let number): return number != 0
+            case .float(let number): return number != 0
+            case .string(let text): return !text.isEmpty
+            }
+        case .map(let entries): return !entries.isEmpty
+        case .list(let items): return !items.isEmpty
+        }
+    }
+
+    /// The values node an operand names; a missing key is Go's nil.
+    private func node(of tokens: ArraySlice<TemplateToken>, scope: TemplateExpression.Scope) -> ValuesNode? {
+        guard let values else { return nil }
+        let reference = TemplateExpression(scope: scope).evaluate(tokens).primary
+        guard case .values(let pattern) = reference else { return nil }
+        var node: ValuesNode? = values
+        for segment in pattern {
+            guard case .key(let key) = segment else { return nil }
+            guard let current = node else { break }
+            guard current.entries != nil else { return nil }
+            node = current[key]
+        }
+        // A subchart may hold `global` defaults of its own that the root's lack: unknown then.
+        if node == nil, case .key("global")? = pattern.first { return nil }
+        return node ?? .scalar(.null, origin: values.origin)
+    }
+
+    private func text(of tokens: ArraySlice<TemplateToken>, scope: TemplateExpression.Scope) -> String? {
+        if tokens.count == 1, case .string(let literal) = tokens.first! { return literal }
+        if tokens.count == 1, case .number(let literal) = tokens.first! { return literal }
+        guard let node = node(of: tokens, scope: scope), case .scalar(let scalar) = node.content else { return nil }
+        switch scalar {
+        case .string(let text): return text
+        case .int(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        default: return nil
+        }
+    }
+
+    /// Operands of a command: single tokens, or parenthesised groups.
+    static func operandGroups(_ tokens: ArraySlice<TemplateToken>) -> [ArraySlice<TemplateToken>] {
+        var groups: [ArraySlice<TemplateToken>] = []
+        var index = tokens.startIndex
+        while index < tokens.endIndex {
+            if tokens[index] == .open {
+                var depth = 1
+                var end = index + 1
+                while end < tokens.endIndex, depth > 0 {
+                    if tokens[end] == .open { depth += 1 }
+                    if tokens[end] == .close { depth -= 1 }
+                    end += 1
+                }
+                if end < tokens.endIndex, case .chainedField = tokens[end] { end += 1 }
+                groups.append(tokens[index..<end])
+                index = end
+            } else if tokens[index] == .pipe {
+                // A pipeline is no single operand.
+                return []
+            } else {
+                groups.append(tokens[index..<(index + 1)])
+                index += 1
+            }
+        }
+        return groups
     }
 
     private mutating func openBlock(_ keyword: String, _ tokens: ArraySlice<TemplateToken>,

@@ -28,15 +28,16 @@ public struct TemplateIndex: Sendable {
     /// A subchart's templates are keyed `charts/<name>/templates/x.yaml`, as
     /// `# Source:` names them after the root chart's name, and read their
     /// `.Values` under the values path the parent passes them.
-    public init(chart: ChartFiles) {
+    /// With `values`, a branch whose condition the values decide is not read.
+    public init(chart: ChartFiles, values: ValuesNode? = nil) {
         self.init(charts: chart.tree.map { entry in
             (entry.chart.templates.map { ($0.chartPath, $0.displayPath, $0.text) }, entry.valuesPrefix,
              entry.sourcePrefix, entry.chart.isLibrary)
-        })
+        }, values: values)
     }
 
     init(charts: [(files: [(chartPath: String, displayPath: String, text: String)], valuesPrefix: [String],
-                   sourcePrefix: String, isLibrary: Bool)]) {
+                   sourcePrefix: String, isLibrary: Bool)], values: ValuesNode? = nil) {
         var helpers: [String: HelperDefinition] = [:]
         var parsed: [(chartPath: String, displayPath: String, lines: [TemplateLexer.Line], context: ValueReference)] = []
         for chart in charts.reversed() {
@@ -48,7 +49,7 @@ public struct TemplateIndex: Sendable {
                 for helper in Self.definitions(in: lines, file: file.displayPath) { helpers[helper.name] = helper }
             }
         }
-        var analyzer = TemplateAnalyzer(helpers: helpers)
+        var analyzer = TemplateAnalyzer(helpers: helpers, values: values)
         for file in parsed.sorted(by: { $0.chartPath < $1.chartPath }) where Self.isRendered(file.chartPath) {
             let found = analyzer.analyze(file.lines[...], file: file.displayPath, context: file.context, basePath: [],
                                          via: [], depth: 0, skipDefinitions: true)
