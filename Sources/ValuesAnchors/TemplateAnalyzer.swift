@@ -330,17 +330,20 @@ struct TemplateAnalyzer {
             }
         }
         guard Self.operandGroups(body).count == 1, let node = node(of: body, scope: scope) else { return nil }
+        // An empty string, a zero or an empty collection is false today, but
+        // setting it both takes the branch and often writes it there (an empty
+        // `nameOverride`): such a branch is read, so its key can be claimed.
         switch node.content {
         case .scalar(let scalar):
             switch scalar {
             case .null: return false
             case .bool(let flag): return flag
-            case .int(let number): return number != 0
-            case .float(let number): return number != 0
-            case .string(let text): return !text.isEmpty
+            case .int(let number): return number != 0 ? true : nil
+            case .float(let number): return number != 0 ? true : nil
+            case .string(let text): return text.isEmpty ? nil : true
             }
-        case .map(let entries): return !entries.isEmpty
-        case .list(let items): return !items.isEmpty
+        case .map(let entries): return entries.isEmpty ? nil : true
+        case .list(let items): return items.isEmpty ? nil : true
         }
     }
 
