@@ -69,13 +69,21 @@ public struct ChartOwnership: Sendable {
         if let best, best.score > 0 { return best.provenance }
         // A value below a subtree that toYaml inserted whole.
         for site in sites.reversed() {
-            guard let pattern = site.subtree, site.keyPath.count < path.count,
+            guard site.keyPath.count < path.count,
                   Self.matches(site.keyPath, Array(path.prefix(site.keyPath.count))) else { continue }
+            // A subtree the line inserts whole, or a values map its action writes
+            // at the key (a helper that prints `.value` it was handed).
+            var patterns = site.subtree.map { [$0] } ?? []
+            for contribution in site.contributions where contribution.role == .output {
+                if case .values(let pattern) = contribution.reference, !patterns.contains(pattern) { patterns.append(pattern) }
+            }
             let remainder = Array(path.dropFirst(site.keyPath.count))
+            for pattern in patterns {
             for (base, node) in resolve(pattern, hints: path) {
                 guard let (full, found) = Self.descend(node, from: base, along: remainder[...], value: value) else { continue }
                 return Provenance(layer: .values, anchor: full, location: values.keyLocation(at: full) ?? found.origin,
                                   template: site.template, via: site.via.first, controlledBy: [])
+            }
             }
         }
         if let best { return best.provenance }
