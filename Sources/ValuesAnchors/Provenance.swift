@@ -177,8 +177,16 @@ public struct ChartOwnership: Sendable {
         // Conditions (`if`, `with` as a switch, `eq`, `has`) decide whether a value
         // exists, not what it is: never owners, never controlled_by.
         let via = site.via.first
+        // A key the enclosing block needs empty (`if not .Values.name`) cannot change the
+        // value: setting it removes the block, which is existence, not value.
+        var guards = Set<ValuesPath>()
+        for condition in site.conditions where condition.isNegated {
+            if case .values(let pattern) = condition.reference {
+                for (candidate, _) in resolve(pattern, hints: path) { guards.insert(candidate) }
+            }
+        }
         func controlled(except anchor: ValuesPath?) -> [ValuesPath] {
-            var seen = Set<ValuesPath>()
+            var seen = Set<ValuesPath>(guards)
             return knobs.filter { $0 != anchor && seen.insert($0).inserted }.prefix(Self.maxControlledBy).map { $0 }
         }
         // Two different keys that fit equally well: the reader cannot tell which, so it claims neither.

@@ -155,6 +155,7 @@ struct TemplateAnalyzer {
                     record(result.contributions, depth: depth)
                     dictEntries += result.dictEntries
                     scope.variables[name] = result.primary
+                    scope.carried[name] = result.contributions
                     continue
                 }
                 let result = TemplateExpression(scope: scope).evaluate(tokens[...])
@@ -413,7 +414,11 @@ struct TemplateAnalyzer {
         }
         let result = TemplateExpression(scope: scope).evaluate(expression)
         record(result.contributions, depth: depth)
-        conditions += flatten(result.contributions, depth: 0).map { Contribution(reference: $0.reference, role: .condition, isSubtree: false) }
+        conditions += flatten(result.contributions, depth: 0).map {
+            var condition = Contribution(reference: $0.reference, role: .condition, isSubtree: false)
+            condition.isNegated = $0.isNegated
+            return condition
+        }
         switch keyword {
         case "with":
             scope.dot = result.primary
@@ -427,6 +432,7 @@ struct TemplateAnalyzer {
                 element = .unknown
                 key = .unknown
             }
+            for name in names { scope.carried[name] = nil }
             switch names.count {
             case 0: scope.dot = element
             case 1: scope.variables[names[0]] = element

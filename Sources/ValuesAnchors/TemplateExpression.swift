@@ -26,6 +26,9 @@ struct TemplateExpression {
     struct Scope {
         var dot: ValueReference
         var variables: [String: ValueReference]
+        /// Everything that flowed into a variable (`$port := default .a .b`
+        /// keeps `.a` as well as `.b`), used where the variable is written whole.
+        var carried: [String: [Contribution]] = [:]
     }
 
     static let conditionFunctions: Set<String> = [
@@ -178,8 +181,11 @@ struct TemplateExpression {
                 return contribution
             }
         case _ where Self.conditionFunctions.contains(function):
+            let negates = function == "not" || function == "empty"
             result.contributions = arguments.flatMap(\.contributions).map {
-                Contribution(reference: $0.reference, role: .condition, isSubtree: false)
+                var contribution = Contribution(reference: $0.reference, role: .condition, isSubtree: false)
+                contribution.isNegated = negates != $0.isNegated
+                return contribution
             }
         default:
             // quote, trunc, printf, replace, int, upper, ...: the arguments flow into the output.
@@ -205,8 +211,9 @@ struct TemplateExpression {
                 index += 1
             case .variable(let text):
                 let reference = resolve(variable: text)
-                results.append(Result(contributions: [Contribution(reference: reference, role: .output, isSubtree: false)],
-                                      primary: reference))
+                let contributions = scope.carried[text].map { $0.isEmpty ? [Contribution(reference: reference, role: .output, isSubtree: false)] : $0 }
+                    ?? [Contribution(reference: reference, role: .output, isSubtree: false)]
+                results.append(Result(contributions: contributions, primary: reference))
                 index += 1
             case .open:
                 var depth = 1

@@ -97,4 +97,6 @@ struct Contribution: Hashable, Sendable {
     /// Passed through arithmetic or a case change (`add1`, `upper`): the
     /// written text differs from the key's, so it cannot be matched by text.
     var isTransformed = false
+    /// Tested through `not` or `empty`: the block holds while the key is empty.
+    var isNegated = false
 }
