@@ -25,20 +25,24 @@ public struct ChartOwnership: Sendable {
     public let chart: ChartFiles
     public let index: TemplateIndex
     public let values: ValuesNode
+    private let lookups: [String: TemplateSiteLookup]
     static let maxControlledBy = 4
     static let maxCandidates = 4096
 
     public init(chart: ChartFiles, values: ValuesNode) {
         self.chart = chart
         self.values = values
-        self.index = TemplateIndex(chart: chart, values: values)
+        // Every read, in every branch: what the unused-key check compares with.
+        self.index = TemplateIndex(chart: chart)
+        // Owners come from the branches these values take.
+        self.lookups = TemplateIndex(chart: chart, values: values).sites.mapValues(TemplateSiteLookup.init)
     }
 
     /// The owner of the value at `path` in a document rendered from the
     /// template `source` names, or nil when the source is not this chart's.
     /// `value` is the scalar's text (nil for a collection).
     public func provenance(source: String, path: [RenderedSegment], value: String?) -> Provenance? {
-        guard let chartPath = chart.chartPath(forSource: source), let sites = index.sites[chartPath] else { return nil }
+        guard let chartPath = chart.chartPath(forSource: source), let sites = lookups[chartPath] else { return nil }
         guard let found = reading(sites, path: path, value: value) else { return nil }
         // The `name` of an item that is known by that name is the item's identity:
         // a key that changes it makes another item, not another value (spec 5.2),
@@ -52,10 +56,10 @@ public struct ChartOwnership: Sendable {
         return found
     }
 
-    private func reading(_ sites: [TemplateSite], path: [RenderedSegment], value: String?) -> Provenance? {
+    private func reading(_ sites: TemplateSiteLookup, path: [RenderedSegment], value: String?) -> Provenance? {
         var best: (score: Int, provenance: Provenance)?
         // A line that names the key literally beats one that computes a key.
-        let candidates = sites.filter { Self.matches($0.keyPath, path) }
+        let candidates = (sites.byDepth[path.count] ?? []).filter { Self.matches($0.keyPath, path[...]) }
         let literal = candidates.filter { !$0.keyPath.contains(.anyKey) }
         for site in literal.isEmpty ? candidates : literal {
             let evaluated = evaluate(site, path: path, value: value)
@@ -68,27 +72,20 @@ public struct ChartOwnership: Sendable {
         }
         if let best, best.score > 0 { return best.provenance }
         // A value below a subtree that toYaml inserted whole.
-        for site in sites.reversed() {
-            guard site.keyPath.count < path.count,
-                  Self.matches(site.keyPath, Array(path.prefix(site.keyPath.count))) else { continue }
-            // A subtree the line inserts whole, or a values map its action writes
-            // at the key (a helper that prints `.value` it was handed).
-            var patterns = site.subtree.map { [$0] } ?? []
-            for contribution in site.contributions where contribution.role == .output {
-                if case .values(let pattern) = contribution.reference, !patterns.contains(pattern) { patterns.append(pattern) }
-            }
+        for (site, patterns) in sites.writers where site.keyPath.count < path.count {
+            guard Self.matches(site.keyPath, path[..<site.keyPath.count]) else { continue }
             let remainder = Array(path.dropFirst(site.keyPath.count))
             for pattern in patterns {
-            for (base, node) in resolve(pattern, hints: path) {
-                guard let (full, found) = Self.descend(node, from: base, along: remainder[...], value: value) else { continue }
-                return Provenance(layer: .values, anchor: full, location: values.keyLocation(at: full) ?? found.origin,
-                                  template: site.template, via: site.via.first, controlledBy: [])
-            }
+                for (base, node) in resolve(pattern, hints: path) {
+                    guard let (full, found) = Self.descend(node, from: base, along: remainder[...], value: value) else { continue }
+                    return Provenance(layer: .values, anchor: full, location: values.keyLocation(at: full) ?? found.origin,
+                                      template: site.template, via: site.via.first, controlledBy: [])
+                }
             }
         }
         if let best { return best.provenance }
         // Nothing writes this exact key: the nearest enclosing line owns it.
-        let ancestor = sites.filter { $0.keyPath.count < path.count && Self.matches($0.keyPath, Array(path.prefix($0.keyPath.count))) }
+        let ancestor = sites.all.filter { $0.keyPath.count < path.count && Self.matches($0.keyPath, path[..<$0.keyPath.count]) }
             .max { $0.keyPath.count < $1.keyPath.count }
         guard let ancestor else { return nil }
         return Provenance(layer: .chartTemplates, anchor: nil, location: ancestor.template, template: ancestor.template,
@@ -361,7 +358,7 @@ public struct ChartOwnership: Sendable {
         return String(kept)
     }
 
-    static func matches(_ keyPath: [SiteSegment], _ path: [RenderedSegment]) -> Bool {
+    static func matches(_ keyPath: [SiteSegment], _ path: ArraySlice<RenderedSegment>) -> Bool {
         guard keyPath.count == path.count else { return false }
         for (site, rendered) in zip(keyPath, path) {
             switch (site, rendered) {
