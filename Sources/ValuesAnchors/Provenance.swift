@@ -38,6 +38,16 @@ public struct ChartOwnership: Sendable {
         self.lookups = TemplateIndex(chart: chart, values: values).sites.mapValues(TemplateSiteLookup.init)
     }
 
+    /// With the index of the same templates already built (an editor whose
+    /// change touched only values). The owners still follow the branches
+    /// these values take, so that reading is redone.
+    public init(chart: ChartFiles, values: ValuesNode, index: TemplateIndex) {
+        self.chart = chart
+        self.values = values
+        self.index = index
+        self.lookups = TemplateIndex(chart: chart, values: values).sites.mapValues(TemplateSiteLookup.init)
+    }
+
     /// The owner of the value at `path` in a document rendered from the
     /// template `source` names, or nil when the source is not this chart's.
     /// `value` is the scalar's text (nil for a collection).

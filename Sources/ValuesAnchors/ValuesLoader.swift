@@ -30,9 +30,12 @@ public struct ValuesLoader: Sendable {
     }
 
     public var limits: ParseLimits
+    /// Values files as an editor holds them (unsaved), by path: read instead of the disk.
+    public var buffers: [String: [UInt8]] = [:]
 
-    public init(limits: ParseLimits = .default) {
+    public init(limits: ParseLimits = .default, buffers: [String: [UInt8]] = [:]) {
         self.limits = limits
+        self.buffers = buffers
     }
 
     /// Loads `<chart>/values.yaml` (when the chart has one), the `-f` files
@@ -94,7 +97,8 @@ public struct ValuesLoader: Sendable {
             guard given.entries != nil else { continue }
             given = ValuesLoader.withGlobals(of: result, over: given)
             var subDefaults = ValuesNode.map([], origin: SourceLocation(file: sub.directory + "/values.yaml", line: 1, column: 1))
-            if let source = sub.valuesSource {
+            if var source = sub.valuesSource {
+                if case .file(let path) = source, let held = buffers[path] { source = .bytes(held, name: path) }
                 let file = try readSource(source)
                 subDefaults = file.values
                 duplicates += file.duplicateKeys
@@ -190,7 +194,7 @@ public struct ValuesLoader: Sendable {
     public static let maxDepth = ParseLimits.default.maxDepth
 
     private func readFile(_ path: String) throws(ValuesError) -> FileValues {
-        try readSource(path == "-" ? .standardInput : .file(path))
+        try readSource(path == "-" ? .standardInput : buffers[path].map { .bytes($0, name: path) } ?? .file(path))
     }
 
     private func readSource(_ source: InputSource) throws(ValuesError) -> FileValues {
