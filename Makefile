@@ -21,9 +21,9 @@ deps: system-deps python-deps helm
 
 # libyaml comes from Debian's libyaml-dev (pkg-config yaml-0.1); never vendored.
 system-deps:
-	@if ! pkg-config --exists yaml-0.1 2>/dev/null; then \
-		echo "installing libyaml-dev"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libyaml-dev pkg-config >/dev/null; \
+	@if ! pkg-config --exists yaml-0.1 zlib 2>/dev/null; then \
+		echo "installing libyaml-dev zlib1g-dev"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libyaml-dev zlib1g-dev pkg-config >/dev/null; \
 	fi
 
 # helm-python-sdk renders the fixture charts with a real Helm, offline.

@@ -20,8 +20,15 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // Subcharts packaged as charts/*.tgz are gzip: Debian's zlib inflates them.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "ManifestModel", dependencies: ["CYaml"]),
-        .target(name: "ValuesAnchors", dependencies: ["ManifestModel"]),
+        .target(name: "ValuesAnchors", dependencies: ["ManifestModel", "CZlib"]),
         .target(name: "LayerContract", dependencies: ["ManifestModel", "ValuesAnchors"]),
         .target(name: "Reporting", dependencies: ["LayerContract", "ValuesAnchors", "ManifestModel"]),
         .target(name: "LanguageServer", dependencies: ["LayerContract", "ValuesAnchors", "ManifestModel"]),

@@ -25,51 +25,77 @@ public struct ChartOwnership: Sendable {
     public let chart: ChartFiles
     public let index: TemplateIndex
     public let values: ValuesNode
+    private let lookups: [String: TemplateSiteLookup]
     static let maxControlledBy = 4
     static let maxCandidates = 4096
 
     public init(chart: ChartFiles, values: ValuesNode) {
         self.chart = chart
         self.values = values
-        self.index = TemplateIndex(files: chart.templates.map { ($0.chartPath, $0.displayPath, $0.text) })
+        // Every read, in every branch: what the unused-key check compares with.
+        self.index = TemplateIndex(chart: chart)
+        // Owners come from the branches these values take.
+        self.lookups = TemplateIndex(chart: chart, values: values).sites.mapValues(TemplateSiteLookup.init)
     }
 
     /// With the index of the same templates already built (an editor whose
-    /// change touched only values): indexing is most of a chart's load.
+    /// change touched only values). The owners still follow the branches
+    /// these values take, so that reading is redone.
     public init(chart: ChartFiles, values: ValuesNode, index: TemplateIndex) {
         self.chart = chart
         self.values = values
         self.index = index
+        self.lookups = TemplateIndex(chart: chart, values: values).sites.mapValues(TemplateSiteLookup.init)
     }
 
     /// The owner of the value at `path` in a document rendered from the
     /// template `source` names, or nil when the source is not this chart's.
     /// `value` is the scalar's text (nil for a collection).
     public func provenance(source: String, path: [RenderedSegment], value: String?) -> Provenance? {
-        guard let chartPath = chart.chartPath(forSource: source), let sites = index.sites[chartPath] else { return nil }
+        guard let chartPath = chart.chartPath(forSource: source), let sites = lookups[chartPath] else { return nil }
+        guard let found = reading(sites, path: path, value: value) else { return nil }
+        // The `name` of an item that is known by that name is the item's identity:
+        // a key that changes it makes another item, not another value (spec 5.2),
+        // so the line that writes it owns it and no values key is claimed.
+        if path.count >= 2, case .key("name") = path[path.count - 1], case .item(_, let name?) = path[path.count - 2],
+           name == value, found.layer == .values || !found.controlledBy.isEmpty {
+            let line = found.template ?? found.location
+            return Provenance(layer: .chartTemplates, anchor: nil, location: line, template: found.template,
+                              via: found.via, controlledBy: [])
+        }
+        return found
+    }
+
+    private func reading(_ sites: TemplateSiteLookup, path: [RenderedSegment], value: String?) -> Provenance? {
         var best: (score: Int, provenance: Provenance)?
         // A line that names the key literally beats one that computes a key.
-        let candidates = sites.filter { Self.matches($0.keyPath, path) }
+        let candidates = (sites.byDepth[path.count] ?? []).filter { Self.matches($0.keyPath, path[...]) }
         let literal = candidates.filter { !$0.keyPath.contains(.anyKey) }
         for site in literal.isEmpty ? candidates : literal {
             let evaluated = evaluate(site, path: path, value: value)
-            if best == nil || evaluated.score > best!.score { best = evaluated }
+            // Equally good lines: the one that names a key that changes the value.
+            if best == nil || evaluated.score > best!.score
+                || (evaluated.score == best!.score && best!.provenance.controlledBy.isEmpty
+                    && best!.provenance.anchor == nil && !evaluated.provenance.controlledBy.isEmpty) {
+                best = evaluated
+            }
         }
         if let best, best.score > 0 { return best.provenance }
         // A value below a subtree that toYaml inserted whole.
-        for site in sites.reversed() {
-            guard let pattern = site.subtree, site.keyPath.count < path.count,
-                  Self.matches(site.keyPath, Array(path.prefix(site.keyPath.count))) else { continue }
+        for (site, patterns) in sites.writers where site.keyPath.count < path.count {
+            guard Self.matches(site.keyPath, path[..<site.keyPath.count]) else { continue }
             let remainder = Array(path.dropFirst(site.keyPath.count))
-            for (base, node) in resolve(pattern, hints: path) {
-                guard let (full, found) = Self.descend(node, from: base, along: remainder[...], value: value) else { continue }
-                return Provenance(layer: .values, anchor: full, location: values.keyLocation(at: full) ?? found.origin,
-                                  template: site.template, via: site.via.first, controlledBy: [])
+            for pattern in patterns {
+                for (base, node) in resolve(pattern, hints: path) {
+                    guard let (full, found) = Self.descend(node, from: base, along: remainder[...], value: value) else { continue }
+                    return Provenance(layer: .values, anchor: full, location: values.keyLocation(at: full) ?? found.origin,
+                                      template: site.template, via: site.via.first, controlledBy: [])
+                }
             }
         }
         if let best { return best.provenance }
         // Nothing writes this exact key: the nearest enclosing line owns it.
-        let ancestor = sites.filter { $0.keyPath.count < path.count && Self.matches($0.keyPath, Array(path.prefix($0.keyPath.count))) }
+        let ancestor = sites.all.filter { $0.keyPath.count < path.count && Self.matches($0.keyPath, path[..<$0.keyPath.count]) }
             .max { $0.keyPath.count < $1.keyPath.count }
         guard let ancestor else { return nil }
         return Provenance(layer: .chartTemplates, anchor: nil, location: ancestor.template, template: ancestor.template,
@@ -79,24 +105,61 @@ public struct ChartOwnership: Sendable {
     // MARK: - One site
 
     private func evaluate(_ site: TemplateSite, path: [RenderedSegment], value: String?) -> (score: Int, provenance: Provenance) {
+        // What the actions wrote: the value without the line's literal text.
+        var residue = value
+        if let value, !site.fragments.isEmpty {
+            guard let rest = Self.removing(site.fragments, from: value) else {
+                // The line writes text this value does not have: another line wrote it.
+                return (-1, Provenance(layer: .chartTemplates, anchor: nil, location: site.template, template: site.template,
+                                       via: site.via.first, controlledBy: []))
+            }
+            residue = rest
+        }
         var exact: [(ValuesPath, ValuesNode, Int)] = []
         var partial: [(ValuesPath, ValuesNode, Int)] = []
         var subtrees: [(ValuesPath, ValuesNode)] = []
         var templated: [(ValuesPath, ValuesNode)] = []
         var keyed: [(ValuesPath, SourceLocation)] = []
         var knobs: [ValuesPath] = []
+        var transformed: [ValuesPath] = []
         for contribution in site.contributions where contribution.role != .condition {
             switch contribution.reference {
             case .values(let pattern):
-                for (candidate, node) in resolve(pattern, hints: path) {
-                    knobs.append(candidate)
+                var candidates = resolve(pattern, hints: path)
+                if pattern.contains(.any), candidates.count > 1 {
+                    // A ranged collection: only the element the rendered path names
+                    // is a candidate; when none is named, no element can be told apart.
+                    let scored = candidates.map { (candidate: $0, score: Self.rangeHint(pattern, $0.0, path)) }
+                    let top = scored.map(\.score).max() ?? 0
+                    let best = scored.filter { $0.score == top }
+                    if top > 0, best.count == 1 {
+                        candidates = [best[0].candidate]
+                    } else if let value {
+                        // Unnamed: an element whose text is the value, when exactly one is.
+                        let equal = candidates.filter { if case .scalar = $0.1.content { Self.text($0.1) == value } else { false } }
+                        candidates = equal.count == 1 ? equal : candidates.filter { if case .scalar = $0.1.content { false } else { true } }
+                    }
+                }
+                for (candidate, node) in candidates {
                     guard let value else { continue }
-                    if case .scalar = node.content {
+                    if case .scalar(let scalar) = node.content {
                         let text = Self.text(node)
+                        let isBool: Bool
+                        if case .bool = scalar { isBool = true } else { isBool = false }
+                        // A key whose text is in the value, or an empty one a fallback
+                        // stood in for, changes the value; any other was not used here.
+                        if scalar != .null, !isBool,
+                           text.isEmpty || text == value || (text.count >= 2 && value.contains(text)) {
+                            knobs.append(candidate)
+                        }
                         let score = hintScore(candidate, path)
-                        if text == value {
-                            exact.append((candidate, node, score))
-                        } else if text.count >= 2, value.contains(text) {
+                        if contribution.isTransformed, !isBool, contribution.role == .output {
+                            transformed.append(candidate)
+                        }
+                        if text == value || (!isBool && !text.isEmpty && text == residue) {
+                            exact.append((candidate, node, score + (isBool ? 0 : 1)))
+                        } else if !isBool, text.count >= 2 || (text.count == 1 && residue != value && residue?.contains(text) == true),
+                                  residue?.contains(text) == true {
                             // The longer the text found in the value, the likelier it is the source.
                             partial.append((candidate, node, score + 4 * text.count))
                         } else if text.contains("{{") {
@@ -118,21 +181,35 @@ public struct ChartOwnership: Sendable {
                 continue
             }
         }
-        for condition in site.conditions + site.contributions.filter({ $0.role == .condition }) {
-            // A boolean switch removes the whole object; it is no knob for this value.
+        // Conditions (`if`, `with` as a switch, `eq`, `has`) decide whether a value
+        // exists, not what it is: never owners, never controlled_by.
+        let via = site.via.first
+        // A key the enclosing block needs empty (`if not .Values.name`) cannot change the
+        // value: setting it removes the block, which is existence, not value.
+        var guards = Set<ValuesPath>()
+        for condition in site.conditions where condition.isNegated {
             if case .values(let pattern) = condition.reference {
-                knobs += resolve(pattern, hints: path).filter { if case .scalar(.bool) = $0.1.content { false } else { true } }.map(\.0)
+                for (candidate, _) in resolve(pattern, hints: path) { guards.insert(candidate) }
             }
         }
-        let via = site.via.first
         func controlled(except anchor: ValuesPath?) -> [ValuesPath] {
-            var seen = Set<ValuesPath>()
+            var seen = Set<ValuesPath>(guards)
             return knobs.filter { $0 != anchor && seen.insert($0).inserted }.prefix(Self.maxControlledBy).map { $0 }
         }
-        if let match = (exact.max { $0.2 < $1.2 }) ?? (partial.max { $0.2 < $1.2 }) {
+        // Two different keys that fit equally well: the reader cannot tell which, so it claims neither.
+        func unique(_ list: [(ValuesPath, ValuesNode, Int)]) -> (ValuesPath, ValuesNode, Int)? {
+            guard let top = list.max(by: { $0.2 < $1.2 }) else { return nil }
+            return Set(list.filter { $0.2 == top.2 }.map(\.0)).count == 1 ? top : nil
+        }
+        if let match = exact.isEmpty ? unique(partial) : unique(exact) {
             let score = exact.isEmpty ? 2 : 3
             return (score, Provenance(layer: .values, anchor: match.0, location: values.keyLocation(at: match.0) ?? match.1.origin,
                                       template: site.template, via: via, controlledBy: controlled(except: match.0)))
+        }
+        if Set(transformed).count == 1, let only = transformed.first {
+            // One key through arithmetic or a case change (`add1 .Values.timeout`): it is the value.
+            return (2, Provenance(layer: .values, anchor: only, location: values.keyLocation(at: only) ?? site.template,
+                                  template: site.template, via: via, controlledBy: controlled(except: only)))
         }
         if let key = keyed.first {
             // A name taken from a map's key: the template writes it, and renaming
@@ -154,11 +231,29 @@ public struct ChartOwnership: Sendable {
         if let literal = site.literal, let value {
             score = literal == value ? 2 : 0
         } else {
-            score = site.contributions.isEmpty && site.subtree == nil ? 1 : 0
+            score = site.contributions.isEmpty && site.subtree == nil && !site.hasActions ? 1 : 0
         }
         return (score,
                 Provenance(layer: .chartTemplates, anchor: nil, location: site.template, template: site.template,
                            via: via, controlledBy: controlled(except: nil)))
+    }
+
+    /// How many of the keys a `range` chose (the `.any` steps of `pattern`)
+    /// the rendered path names, as an item's name or as a key.
+    static func rangeHint(_ pattern: [PatternSegment], _ candidate: ValuesPath, _ path: [RenderedSegment]) -> Int {
+        var names = Set<String>()
+        for segment in path {
+            switch segment {
+            case .item(_, let name?): names.insert(name)
+            case .key(let key): names.insert(key)
+            default: continue
+            }
+        }
+        var score = 0
+        for (segment, step) in zip(pattern, candidate.segments) where segment == .any {
+            if case .key(let key) = step, names.contains(key) { score += 1 }
+        }
+        return score
     }
 
     /// How well a concrete values path fits the rendered path: the keys and
@@ -251,13 +346,36 @@ public struct ChartOwnership: Sendable {
         }
     }
 
-    static func matches(_ keyPath: [SiteSegment], _ path: [RenderedSegment]) -> Bool {
+    /// `text` without `pieces`, found one after another; nil when one is missing.
+    static func removing(_ pieces: [String], from text: String) -> String? {
+        let characters = Array(text)
+        var kept: [Character] = []
+        var start = 0
+        for piece in pieces {
+            let needle = Array(piece)
+            guard !needle.isEmpty else { continue }
+            var found: Int?
+            var at = start
+            while at + needle.count <= characters.count {
+                if characters[at..<(at + needle.count)].elementsEqual(needle) { found = at; break }
+                at += 1
+            }
+            guard let found else { return nil }
+            kept += characters[start..<found]
+            start = found + needle.count
+        }
+        kept += characters[start...]
+        return String(kept)
+    }
+
+    static func matches(_ keyPath: [SiteSegment], _ path: ArraySlice<RenderedSegment>) -> Bool {
         guard keyPath.count == path.count else { return false }
         for (site, rendered) in zip(keyPath, path) {
             switch (site, rendered) {
             case (.key(let a), .key(let b)): if a != b { return false }
             case (.anyKey, .key): continue
             case (.item, .item): continue
+            case (.namedItem(let a), .item(_, let b)): if a != b { return false }
             default: return false
             }
         }

@@ -7,11 +7,15 @@ struct TemplateAnalyzer {
     static let maxHelperDepth = 12
 
     let helpers: [String: TemplateIndex.HelperDefinition]
+    /// The merged values, when known: a branch whose condition they decide
+    /// (`if .Values.x.enabled` with `enabled: false`) is not read.
+    let values: ValuesNode?
     private(set) var reads: Set<[PatternSegment]> = []
     private var summaries: [String: [Contribution]] = [:]
 
-    init(helpers: [String: TemplateIndex.HelperDefinition]) {
+    init(helpers: [String: TemplateIndex.HelperDefinition], values: ValuesNode? = nil) {
         self.helpers = helpers
+        self.values = values
     }
 
     private struct Frame {
@@ -19,33 +23,73 @@ struct TemplateAnalyzer {
         var kind: Kind
         var saved: TemplateExpression.Scope
         var conditionCount: Int
+        /// A branch of this `if`/`else` chain is known to be the one taken.
+        var branchTaken = false
     }
 
     private struct KeyEntry {
         var indent: Int
         var segment: SiteSegment
+        /// Sites recorded from here on are inside this entry (an item learns its name late).
+        var firstSite = 0
     }
 
     mutating func analyze(_ lines: ArraySlice<TemplateLexer.Line>, file: String, context: ValueReference,
                           basePath: [SiteSegment], via: [String], depth: Int, skipDefinitions: Bool) -> [TemplateSite] {
         var sites: [TemplateSite] = []
-        var scope = TemplateExpression.Scope(dot: context, variables: [:])
+        // Inside a define, `$` is the context the helper was called with.
+        var scope = TemplateExpression.Scope(dot: context, variables: ["$": context])
         var frames: [Frame] = []
         var conditions: [Contribution] = []
         var keys: [KeyEntry] = []
         var skippedDefinitionDepth = 0
         var enteredHelper = skipDefinitions
         var blockScalar: (indent: Int, site: Int)?
+        var deadFrame: Int?
 
         func currentPath() -> [SiteSegment] { basePath + keys.map(\.segment) }
 
         for line in lines {
+            let deadAtStart = deadFrame != nil
             let shape = LineShape(line.masked)
             var lineContributions: [Contribution] = []
-            var insertions: [(indentation: TemplateExpression.Indentation?, result: TemplateExpression.Result, column: Int)] = []
+            var dictEntries: [(key: String, contributions: [Contribution])] = []
+            var insertions: [(indentation: TemplateExpression.Indentation?, result: TemplateExpression.Result, column: Int, trimsLeft: Bool)] = []
 
             for action in line.actions {
                 let tokens = TemplateToken.tokenize(action.text)
+                if let dead = deadFrame {
+                    // Inside a branch the values rule out: only block structure is followed.
+                    guard case .identifier(let keyword)? = tokens.first else { continue }
+                    switch keyword {
+                    case "define", "block", "if", "with", "range":
+                        frames.append(Frame(kind: .control, saved: scope, conditionCount: conditions.count))
+                    case "else" where frames.count - 1 == dead:
+                        guard !frames[dead].branchTaken else { continue }
+                        var next = tokens.dropFirst()
+                        var truth: Bool?
+                        if case .identifier(let word)? = next.first, word == "if" || word == "with" {
+                            next = next.dropFirst()
+                            truth = known(next, scope: frames[dead].saved)
+                        }
+                        if truth == false { continue }
+                        deadFrame = nil
+                        if truth == true { frames[dead].branchTaken = true }
+                        scope.dot = frames[dead].saved.dot
+                        if tokens.count > 1, case .identifier(let word) = tokens[1], word == "if" || word == "with" {
+                            openBlock(word, tokens.dropFirst(2), scope: &scope, conditions: &conditions, depth: depth)
+                        }
+                    case "end":
+                        if frames.count - 1 == dead { deadFrame = nil }
+                        if let frame = frames.popLast() {
+                            scope = frame.saved
+                            conditions.removeSubrange(min(frame.conditionCount, conditions.count)...)
+                        }
+                    default:
+                        break
+                    }
+                    continue
+                }
                 if case .identifier(let keyword)? = tokens.first {
                     if skippedDefinitionDepth > 0 {
                         switch keyword {
@@ -64,13 +108,33 @@ struct TemplateAnalyzer {
                         continue
                     case "if", "with", "range":
                         frames.append(Frame(kind: .control, saved: scope, conditionCount: conditions.count))
-                        openBlock(keyword, tokens.dropFirst(), scope: &scope, conditions: &conditions)
+                        if keyword != "range" {
+                            switch known(tokens.dropFirst(), scope: scope) {
+                            case false?: deadFrame = frames.count - 1; continue
+                            case true?: frames[frames.count - 1].branchTaken = true
+                            case nil: break
+                            }
+                        }
+                        openBlock(keyword, tokens.dropFirst(), scope: &scope, conditions: &conditions, depth: depth)
                         continue
                     case "else":
+                        if let frame = frames.last, frame.kind == .control, frame.branchTaken {
+                            // The branch before was taken: this one is not.
+                            deadFrame = frames.count - 1
+                            continue
+                        }
+                        if let frame = frames.last, tokens.count > 2, case .identifier(let word) = tokens[1],
+                           word == "if" || word == "with" {
+                            switch known(tokens.dropFirst(2), scope: frame.saved) {
+                            case false?: deadFrame = frames.count - 1; continue
+                            case true?: frames[frames.count - 1].branchTaken = true
+                            case nil: break
+                            }
+                        }
                         if let frame = frames.last {
                             scope.dot = frame.saved.dot
                             if tokens.count > 1, case .identifier(let next) = tokens[1], next == "if" || next == "with" {
-                                openBlock(next, tokens.dropFirst(2), scope: &scope, conditions: &conditions)
+                                openBlock(next, tokens.dropFirst(2), scope: &scope, conditions: &conditions, depth: depth)
                             }
                         }
                         continue
@@ -88,22 +152,42 @@ struct TemplateAnalyzer {
                 // Variable bindings: $x := pipeline
                 if tokens.count >= 2, case .variable(let name) = tokens[0], tokens[1] == .declare || tokens[1] == .assign {
                     let result = TemplateExpression(scope: scope).evaluate(tokens.dropFirst(2))
-                    record(result.contributions)
+                    record(result.contributions, depth: depth)
+                    dictEntries += result.dictEntries
                     scope.variables[name] = result.primary
+                    scope.carried[name] = result.contributions
                     continue
                 }
                 let result = TemplateExpression(scope: scope).evaluate(tokens[...])
-                record(result.contributions)
+                record(result.contributions, depth: depth)
+                dictEntries += result.dictEntries
                 // An action inside the key (`UPSTREAM_{{ upper .name }}:`) names the key, not the value.
                 if let keyEnd = shape.keyEnd, action.column - 1 < keyEnd { continue }
                 let insertsSubtree = result.contributions.contains { $0.isSubtree }
                 if result.indentation != nil || (!shape.hasContent && (!result.helperCalls.isEmpty || insertsSubtree)) {
-                    insertions.append((result.indentation, result, action.column))
+                    insertions.append((result.indentation, result, action.column, action.trimsLeft))
                 } else {
                     lineContributions += flatten(result.contributions, depth: depth)
                 }
             }
             if skippedDefinitionDepth > 0 { continue }
+            if deadAtStart && deadFrame != nil { continue }
+
+            // A helper inserted at a key that builds its output from a dict
+            // (`$labels := dict "app/name" (include ...)` then `toYaml`): each
+            // entry is a candidate writer of the key it names below the insertion.
+            if depth > 0, !basePath.isEmpty {
+                for entry in dictEntries where !entry.key.isEmpty {
+                    let flattened = flatten(entry.contributions, depth: depth).filter { $0.role != .condition }
+                    guard !flattened.isEmpty else { continue }
+                    var site = TemplateSite(keyPath: basePath + [.key(entry.key)],
+                                            template: SourceLocation(file: file, line: line.number, column: shape.indent + 1),
+                                            via: via, contributions: flattened, conditions: conditions,
+                                            subtree: nil, isBlockScalar: false)
+                    site.hasActions = true
+                    sites.append(site)
+                }
+            }
 
             // Inside a block scalar, everything a line writes belongs to the scalar.
             if let block = blockScalar {
@@ -125,27 +209,48 @@ struct TemplateAnalyzer {
             if !shape.hasContent, !lineContributions.isEmpty {
                 // Text written by an action alone on its line: a helper's scalar
                 // output, or raw text at the current key.
-                sites.append(TemplateSite(keyPath: currentPath(),
-                                          template: SourceLocation(file: file, line: line.number, column: shape.indent + 1),
-                                          via: via, contributions: lineContributions, conditions: conditions,
-                                          subtree: nil, isBlockScalar: false))
+                var site = TemplateSite(keyPath: currentPath(),
+                                        template: SourceLocation(file: file, line: line.number, column: shape.indent + 1),
+                                        via: via, contributions: lineContributions, conditions: conditions,
+                                        subtree: nil, isBlockScalar: false)
+                site.hasActions = true
+                sites.append(site)
             }
             if shape.hasContent {
                 for dash in shape.dashes {
-                    while let top = keys.last, top.indent > dash || (top.indent == dash && top.segment == .item) {
+                    while let top = keys.last, top.indent > dash || (top.indent == dash && top.segment.isItem) {
                         keys.removeLast()
                     }
-                    keys.append(KeyEntry(indent: dash, segment: .item))
+                    keys.append(KeyEntry(indent: dash, segment: .item, firstSite: sites.count))
                 }
                 if let key = shape.key {
                     while let top = keys.last, top.indent >= key.column { keys.removeLast() }
-                    keys.append(KeyEntry(indent: key.column, segment: key.segment))
+                    keys.append(KeyEntry(indent: key.column, segment: key.segment, firstSite: sites.count))
+                    // `name: literal` names the item it sits in: rendered paths
+                    // match the item by that name (`containers[name=app]`).
+                    if key.segment == .key("name"), let name = shape.literal, keys.count >= 2,
+                       keys[keys.count - 2].segment == .item {
+                        let position = keys.count - 2
+                        keys[position].segment = .namedItem(name)
+                        let at = basePath.count + position
+                        for index in keys[position].firstSite..<sites.count
+                        where sites[index].keyPath.count > at && sites[index].keyPath[at] == .item {
+                            sites[index].keyPath[at] = .namedItem(name)
+                        }
+                    }
                 }
                 let column = (shape.key?.column ?? shape.dashes.last.map { $0 + 2 } ?? shape.indent) + 1
                 var site = TemplateSite(keyPath: currentPath(), template: SourceLocation(file: file, line: line.number, column: column),
                                         via: via, contributions: lineContributions, conditions: conditions,
                                         subtree: nil, isBlockScalar: shape.isBlockScalarHeader)
                 site.literal = shape.literal
+                site.hasActions = shape.literal == nil && !line.actions.isEmpty
+                // Text between `if`/`else` actions may or may not be written: no evidence then.
+                let controls = line.actions.contains { action in
+                    guard case .identifier(let word)? = TemplateToken.tokenize(action.text).first else { return false }
+                    return ["if", "else", "with", "range", "end"].contains(word)
+                }
+                if !controls { site.fragments = shape.fragments }
                 if shape.key != nil || !shape.dashes.isEmpty || !lineContributions.isEmpty {
                     sites.append(site)
                     if shape.isBlockScalarHeader, let key = shape.key { blockScalar = (key.column, sites.count - 1) }
@@ -156,7 +261,9 @@ struct TemplateAnalyzer {
                 let indent: Int
                 switch insertion.indentation {
                 case .newline(let count)?: indent = count
-                case .inline(let count)?: indent = shape.indent + count
+                // `{{- include ... | indent N }}` alone on its line eats the line's
+                // own indentation: the text's lines start at column N.
+                case .inline(let count)?: indent = insertion.trimsLeft && !shape.hasContent ? count : shape.indent + count
                 case nil: indent = shape.hasContent ? (shape.key?.column ?? shape.indent) + 2 : insertion.column - 1
                 }
                 // On a `key:` line, inserted text becomes the key's children.
@@ -188,8 +295,117 @@ struct TemplateAnalyzer {
         return sites
     }
 
+    /// Whether a condition holds, when the values decide it: a values key
+    /// (Go's truth: not false, 0, empty or missing), `not`, `and`, `or`, and
+    /// `eq`/`ne` of a key and a literal. Anything else: nil, both branches read.
+    func known(_ tokens: ArraySlice<TemplateToken>, scope: TemplateExpression.Scope) -> Bool? {
+        guard let values, !tokens.isEmpty else { return nil }
+        var body = tokens
+        while body.first == .open, body.last == .close, Self.operandGroups(body).count == 1 {
+            body = body.dropFirst().dropLast()
+        }
+        if case .identifier(let function)? = body.first {
+            let groups = Self.operandGroups(body.dropFirst())
+            switch function {
+            case "not":
+                guard groups.count == 1 else { return nil }
+                return known(groups[0], scope: scope).map { !$0 }
+            case "and", "or":
+                guard !groups.isEmpty else { return nil }
+                var all: [Bool] = []
+                for group in groups {
+                    guard let truth = known(group, scope: scope) else {
+                        // One known operand can still decide: `and false ...`, `or true ...`.
+                        continue
+                    }
+                    if function == "and" && !truth { return false }
+                    if function == "or" && truth { return true }
+                    all.append(truth)
+                }
+                return all.count == groups.count ? function == "and" : nil
+            case "eq", "ne":
+                guard groups.count == 2, let left = text(of: groups[0], scope: scope), let right = text(of: groups[1], scope: scope) else { return nil }
+                return (left == right) == (function == "eq")
+            default:
+                return nil
+            }
+        }
+        guard Self.operandGroups(body).count == 1, let node = node(of: body, scope: scope) else { return nil }
+        // An empty string, a zero or an empty collection is false today, but
+        // setting it both takes the branch and often writes it there (an empty
+        // `nameOverride`): such a branch is read, so its key can be claimed.
+        switch node.content {
+        case .scalar(let scalar):
+            switch scalar {
+            case .null: return false
+            case .bool(let flag): return flag
+            case .int(let number): return number != 0 ? true : nil
+            case .float(let number): return number != 0 ? true : nil
+            case .string(let text): return text.isEmpty ? nil : true
+            }
+        case .map(let entries): return entries.isEmpty ? nil : true
+        case .list(let items): return items.isEmpty ? nil : true
+        }
+    }
+
+    /// The values node an operand names; a missing key is Go's nil.
+    private func node(of tokens: ArraySlice<TemplateToken>, scope: TemplateExpression.Scope) -> ValuesNode? {
+        guard let values else { return nil }
+        let reference = TemplateExpression(scope: scope).evaluate(tokens).primary
+        guard case .values(let pattern) = reference else { return nil }
+        var node: ValuesNode? = values
+        for segment in pattern {
+            guard case .key(let key) = segment else { return nil }
+            guard let current = node else { break }
+            guard current.entries != nil else { return nil }
+            node = current[key]
+        }
+        // A subchart may hold `global` defaults of its own that the root's lack: unknown then.
+        if node == nil, case .key("global")? = pattern.first { return nil }
+        return node ?? .scalar(.null, origin: values.origin)
+    }
+
+    private func text(of tokens: ArraySlice<TemplateToken>, scope: TemplateExpression.Scope) -> String? {
+        if tokens.count == 1, case .string(let literal) = tokens.first! { return literal }
+        if tokens.count == 1, case .number(let literal) = tokens.first! { return literal }
+        guard let node = node(of: tokens, scope: scope), case .scalar(let scalar) = node.content else { return nil }
+        switch scalar {
+        case .string(let text): return text
+        case .int(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        default: return nil
+        }
+    }
+
+    /// Operands of a command: single tokens, or parenthesised groups.
+    static func operandGroups(_ tokens: ArraySlice<TemplateToken>) -> [ArraySlice<TemplateToken>] {
+        var groups: [ArraySlice<TemplateToken>] = []
+        var index = tokens.startIndex
+        while index < tokens.endIndex {
+            if tokens[index] == .open {
+                var depth = 1
+                var end = index + 1
+                while end < tokens.endIndex, depth > 0 {
+                    if tokens[end] == .open { depth += 1 }
+                    if tokens[end] == .close { depth -= 1 }
+                    end += 1
+                }
+                if end < tokens.endIndex, case .chainedField = tokens[end] { end += 1 }
+                groups.append(tokens[index..<end])
+                index = end
+            } else if tokens[index] == .pipe {
+                // A pipeline is no single operand.
+                return []
+            } else {
+                groups.append(tokens[index..<(index + 1)])
+                index += 1
+            }
+        }
+        return groups
+    }
+
     private mutating func openBlock(_ keyword: String, _ tokens: ArraySlice<TemplateToken>,
-                                    scope: inout TemplateExpression.Scope, conditions: inout [Contribution]) {
+                                    scope: inout TemplateExpression.Scope, conditions: inout [Contribution], depth: Int) {
         var expression = tokens
         var names: [String] = []
         if keyword == "range", let declare = tokens.firstIndex(of: .declare) {
@@ -197,8 +413,12 @@ struct TemplateAnalyzer {
             expression = tokens[(declare + 1)...]
         }
         let result = TemplateExpression(scope: scope).evaluate(expression)
-        record(result.contributions)
-        conditions += flatten(result.contributions, depth: 0).map { Contribution(reference: $0.reference, role: .condition, isSubtree: false) }
+        record(result.contributions, depth: depth)
+        conditions += flatten(result.contributions, depth: 0).map {
+            var condition = Contribution(reference: $0.reference, role: .condition, isSubtree: false)
+            condition.isNegated = $0.isNegated
+            return condition
+        }
         switch keyword {
         case "with":
             scope.dot = result.primary
@@ -212,6 +432,7 @@ struct TemplateAnalyzer {
                 element = .unknown
                 key = .unknown
             }
+            for name in names { scope.carried[name] = nil }
             switch names.count {
             case 0: scope.dot = element
             case 1: scope.variables[names[0]] = element
@@ -224,11 +445,11 @@ struct TemplateAnalyzer {
         }
     }
 
-    private mutating func record(_ contributions: [Contribution]) {
+    private mutating func record(_ contributions: [Contribution], depth: Int) {
         for contribution in contributions {
             if case .values(let pattern) = contribution.reference { reads.insert(pattern) }
             if case .valuesKey(let pattern) = contribution.reference { reads.insert(pattern) }
-            if case .helper(let name, let context) = contribution.reference { _ = summary(name, context: context, depth: 0) }
+            if case .helper(let name, let context) = contribution.reference { _ = summary(name, context: context, depth: depth) }
         }
     }
 
@@ -287,6 +508,9 @@ struct LineShape {
     var keyEnd: Int?
     /// The value written on the line when it has no action in it.
     var literal: String?
+    /// The literal text around the actions of the value (`--port=` in
+    /// `- --port={{ .Values.port }}`): a rendered value without it was not written here.
+    var fragments: [String] = []
     var isBlockScalarHeader = false
 
     init(_ masked: [Character]) {
@@ -302,6 +526,7 @@ struct LineShape {
             while index < masked.count, masked[index] == " " { index += 1 }
         }
         guard index < masked.count else { return }
+        fragments = Self.fragments(masked[index...])
         // The key ends at the first `: ` (or `:` at the end) outside quotes.
         var cursor = index
         var quote: Character?
@@ -326,6 +551,7 @@ struct LineShape {
         key = Key(column: index, segment: text.contains(TemplateLexer.marker) ? .anyKey : .key(text))
         keyEnd = cursor
         let rest = masked[(cursor + 1)...].drop { $0 == " " }
+        fragments = Self.fragments(rest)
         if let first = rest.first, first == "|" || first == ">" { isBlockScalarHeader = true }
         if !rest.isEmpty, !rest.contains(TemplateLexer.marker) {
             var value = String(rest)
@@ -334,5 +560,18 @@ struct LineShape {
             }
             literal = value
         }
+    }
+
+    /// Literal pieces between the actions of a value that has actions.
+    static func fragments(_ text: ArraySlice<Character>) -> [String] {
+        guard text.contains(TemplateLexer.marker), let first = text.first, first != "|", first != ">",
+              first != "{", first != "[" else { return [] }
+        var body = text
+        while let last = body.last, last == " " { body = body.dropLast() }
+        if let open = body.first, open == "\"" || open == "'", body.count >= 2, body.last == open {
+            body = body.dropFirst().dropLast()
+        }
+        // `{{-` and `-}}` trim the spaces next to them, so pieces are compared without them.
+        return body.split(separator: TemplateLexer.marker).map { String($0).trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }
     }
 }

@@ -11,6 +11,10 @@ struct TemplateExpression {
         var indentation: Indentation?
         /// `include`/`template` calls, for helper expansion.
         var helperCalls: [(name: String, context: ValueReference)] = []
+        /// The operand's text when it is a string or number literal (dict keys, index keys).
+        var literal: String?
+        /// `dict "k" v` and `set $d "k" v` entries built anywhere in the pipeline, with what flows into each.
+        var dictEntries: [(key: String, contributions: [Contribution])] = []
     }
 
     enum Indentation: Equatable {
@@ -22,6 +26,9 @@ struct TemplateExpression {
     struct Scope {
         var dot: ValueReference
         var variables: [String: ValueReference]
+        /// Everything that flowed into a variable (`$port := default .a .b`
+        /// keeps `.a` as well as `.b`), used where the variable is written whole.
+        var carried: [String: [Contribution]] = [:]
     }
 
     static let conditionFunctions: Set<String> = [
@@ -30,8 +37,13 @@ struct TemplateExpression {
     ]
     /// Functions that return (part of) their first argument's collection.
     static let collectionFunctions: Set<String> = [
-        "omit", "pick", "deepCopy", "mustDeepCopy", "merge", "mergeOverwrite", "mustMerge", "without", "compact",
-        "uniq", "sortAlpha", "reverse",
+        "omit", "pick", "deepCopy", "mustDeepCopy", "without", "compact", "uniq", "sortAlpha", "reverse",
+    ]
+    /// Merges: the first argument's keys win (`mergeOverwrite`: the last's).
+    static let mergeFunctions: Set<String> = ["merge", "mustMerge", "mergeOverwrite", "mustMergeOverwrite"]
+    /// Functions whose output is computed from the input's text or number.
+    static let transformFunctions: Set<String> = [
+        "add1", "add", "sub", "mul", "div", "mod", "max", "min", "upper", "lower", "title", "b64enc", "ceil", "floor", "round",
     ]
     static let subtreeFunctions: Set<String> = ["toYaml", "toJson", "toPrettyJson", "toRawJson", "mustToYaml", "mustToJson"]
 
@@ -44,6 +56,7 @@ struct TemplateExpression {
             let evaluated = evaluateCommand(command, input: input)
             input = evaluated
             result.helperCalls += evaluated.helperCalls
+            result.dictEntries += evaluated.dictEntries
             if let indentation = evaluated.indentation { result.indentation = indentation }
         }
         if let input {
@@ -63,6 +76,7 @@ struct TemplateExpression {
         if let input { arguments.append(input) }
         var result = Result()
         result.helperCalls = arguments.flatMap(\.helperCalls)
+        result.dictEntries = arguments.flatMap(\.dictEntries)
         switch function {
         case "include", "template":
             let name = Self.stringLiteral(command.dropFirst().first)
@@ -103,25 +117,75 @@ struct TemplateExpression {
         case "tpl":
             result.contributions = arguments.first?.contributions ?? []
             result.primary = arguments.first?.primary ?? .unknown
-        case "index":
+        case "index", "get":
             if let base = arguments.first {
-                let keys = command.dropFirst(2).compactMap { token -> String? in
-                    if case .string(let key) = token { return key }
-                    if case .number(let key) = token { return key }
-                    return nil
+                var reference = base.primary
+                for key in arguments.dropFirst() {
+                    guard let literal = key.literal else { reference = .unknown; break }
+                    reference = reference.appending([literal])
                 }
-                let reference = base.primary.appending(keys)
                 result.contributions = [Contribution(reference: reference, role: .output, isSubtree: false)]
                 result.primary = reference
             }
+        case "dig":
+            // dig "a" "b" DEFAULT MAP: the map's a.b, else the default.
+            if arguments.count >= 3 {
+                var reference = arguments[arguments.count - 1].primary
+                for key in arguments.dropLast(2) {
+                    guard let literal = key.literal else { reference = .unknown; break }
+                    reference = reference.appending([literal])
+                }
+                result.contributions = [Contribution(reference: reference, role: .output, isSubtree: false)]
+                    + arguments[arguments.count - 2].contributions.map { Contribution(reference: $0.reference, role: .fallback, isSubtree: $0.isSubtree) }
+                result.primary = reference
+            }
+        case "dict":
+            var entries: [String: ValueReference] = [:]
+            var known = true
+            var index = 0
+            while index + 1 < arguments.count {
+                if let key = arguments[index].literal { entries[key] = arguments[index + 1].primary } else { known = false }
+                index += 2
+            }
+            result.contributions = arguments.flatMap(\.contributions)
+            result.primary = known ? .dict(entries) : .unknown
+            index = 0
+            while index + 1 < arguments.count {
+                if let key = arguments[index].literal { result.dictEntries.append((key, arguments[index + 1].contributions)) }
+                index += 2
+            }
+        case "set":
+            // set $dict "key" value: an entry of a dict built in the template.
+            if arguments.count == 3, let key = arguments[1].literal {
+                result.dictEntries.append((key, arguments[2].contributions))
+            }
+            result.primary = arguments.first?.primary ?? .unknown
+        case "list", "tuple":
+            result.contributions = arguments.flatMap(\.contributions)
+            result.primary = .list(arguments.map(\.primary))
+        case _ where Self.mergeFunctions.contains(function):
+            result.contributions = arguments.flatMap(\.contributions)
+            let parts = arguments.map(\.primary)
+            result.primary = .merged(function.hasSuffix("Overwrite") ? parts.reversed() : parts)
         case "ternary":
             if arguments.count >= 3 {
                 result.contributions = arguments[0].contributions + arguments[1].contributions
                     + arguments[2...].flatMap(\.contributions).map { Contribution(reference: $0.reference, role: .condition, isSubtree: false) }
+                // `ternary .value (.value | toYaml) cond`: the same value either way.
+                if arguments[0].primary == arguments[1].primary { result.primary = arguments[0].primary }
+            }
+        case _ where Self.transformFunctions.contains(function):
+            result.contributions = arguments.flatMap(\.contributions).map {
+                var contribution = $0
+                contribution.isTransformed = true
+                return contribution
             }
         case _ where Self.conditionFunctions.contains(function):
+            let negates = function == "not" || function == "empty"
             result.contributions = arguments.flatMap(\.contributions).map {
-                Contribution(reference: $0.reference, role: .condition, isSubtree: false)
+                var contribution = Contribution(reference: $0.reference, role: .condition, isSubtree: false)
+                contribution.isNegated = negates != $0.isNegated
+                return contribution
             }
         default:
             // quote, trunc, printf, replace, int, upper, ...: the arguments flow into the output.
@@ -147,8 +211,9 @@ struct TemplateExpression {
                 index += 1
             case .variable(let text):
                 let reference = resolve(variable: text)
-                results.append(Result(contributions: [Contribution(reference: reference, role: .output, isSubtree: false)],
-                                      primary: reference))
+                let contributions = scope.carried[text].map { $0.isEmpty ? [Contribution(reference: reference, role: .output, isSubtree: false)] : $0 }
+                    ?? [Contribution(reference: reference, role: .output, isSubtree: false)]
+                results.append(Result(contributions: contributions, primary: reference))
                 index += 1
             case .open:
                 var depth = 1
@@ -161,13 +226,16 @@ struct TemplateExpression {
                 let inner = tokens[(index + 1)..<max(index + 1, end - 1)]
                 var evaluated = evaluate(inner)
                 // (pipeline).field
-                if end < tokens.endIndex, case .field(let text) = tokens[end] {
+                if end < tokens.endIndex, case .chainedField(let text) = tokens[end] {
                     evaluated.primary = evaluated.primary.appending(Self.fields(text))
                     evaluated.contributions = [Contribution(reference: evaluated.primary, role: .output, isSubtree: false)]
                     end += 1
                 }
                 results.append(evaluated)
                 index = end
+            case .string(let text), .number(let text):
+                results.append(Result(literal: text))
+                index += 1
             default:
                 results.append(Result())
                 index += 1
@@ -184,7 +252,7 @@ struct TemplateExpression {
     func resolve(variable text: String) -> ValueReference {
         let parts = text.split(separator: ".", omittingEmptySubsequences: true).map(String.init)
         guard let name = parts.first else { return .unknown }
-        let base: ValueReference = name == "$" ? .root : scope.variables[name] ?? .unknown
+        let base: ValueReference = scope.variables[name] ?? (name == "$" ? scope.dot : .unknown)
         return base.appending(Array(parts.dropFirst()))
     }
 

@@ -17,18 +17,41 @@ public struct TemplateIndex: Sendable {
     }
 
     /// Indexes `files`: (path inside the chart, display path, text) for every
-    /// file under `templates/`.
+    /// file under `templates/` of a chart without subcharts.
     public init(files: [(chartPath: String, displayPath: String, text: String)]) {
+        self.init(charts: [(files, [], "", false)])
+    }
+
+    /// Indexes a chart with its subcharts and library charts. Helm's template
+    /// namespace is one for the whole tree: a `define` of any chart can be
+    /// included from any other (the root's wins a clash, as it loads last).
+    /// A subchart's templates are keyed `charts/<name>/templates/x.yaml`, as
+    /// `# Source:` names them after the root chart's name, and read their
+    /// `.Values` under the values path the parent passes them.
+    /// With `values`, a branch whose condition the values decide is not read.
+    public init(chart: ChartFiles, values: ValuesNode? = nil) {
+        self.init(charts: chart.tree.map { entry in
+            (entry.chart.templates.map { ($0.chartPath, $0.displayPath, $0.text) }, entry.valuesPrefix,
+             entry.sourcePrefix, entry.chart.isLibrary)
+        }, values: values)
+    }
+
+    init(charts: [(files: [(chartPath: String, displayPath: String, text: String)], valuesPrefix: [String],
+                   sourcePrefix: String, isLibrary: Bool)], values: ValuesNode? = nil) {
         var helpers: [String: HelperDefinition] = [:]
-        var parsed: [(chartPath: String, displayPath: String, lines: [TemplateLexer.Line])] = []
-        for file in files {
-            let lines = TemplateLexer.lines(of: file.text)
-            parsed.append((file.chartPath, file.displayPath, lines))
-            for helper in Self.definitions(in: lines, file: file.displayPath) { helpers[helper.name] = helper }
+        var parsed: [(chartPath: String, displayPath: String, lines: [TemplateLexer.Line], context: ValueReference)] = []
+        for chart in charts.reversed() {
+            for file in chart.files {
+                let lines = TemplateLexer.lines(of: file.text)
+                if !chart.isLibrary {
+                    parsed.append((chart.sourcePrefix + file.chartPath, file.displayPath, lines, .root(chart.valuesPrefix)))
+                }
+                for helper in Self.definitions(in: lines, file: file.displayPath) { helpers[helper.name] = helper }
+            }
         }
-        var analyzer = TemplateAnalyzer(helpers: helpers)
-        for file in parsed where Self.isRendered(file.chartPath) {
-            let found = analyzer.analyze(file.lines[...], file: file.displayPath, context: .root, basePath: [],
+        var analyzer = TemplateAnalyzer(helpers: helpers, values: values)
+        for file in parsed.sorted(by: { $0.chartPath < $1.chartPath }) where Self.isRendered(file.chartPath) {
+            let found = analyzer.analyze(file.lines[...], file: file.displayPath, context: file.context, basePath: [],
                                          via: [], depth: 0, skipDefinitions: true)
             sites[file.chartPath] = found
         }

@@ -82,6 +82,7 @@ extension String {
 enum TemplateToken: Equatable {
     case identifier(String)   // functions and keywords: include, default, if, range
     case field(String)        // .Values.a.b, .name, . (as ".")
+    case chainedField(String) // .a.b right after a closing parenthesis: (pipeline).a.b
     case variable(String)     // $, $name, $name.a.b
     case string(String)
     case number(String)
@@ -112,7 +113,7 @@ enum TemplateToken: Equatable {
                 if index < characters.count, characters[index] == "." {
                     var end = index
                     while end < characters.count, characters[end] == "." || isName(characters[end]) { end += 1 }
-                    tokens.append(.field(String(characters[index..<end])))
+                    tokens.append(.chainedField(String(characters[index..<end])))
                     index = end
                 }
             case ",":

@@ -6,6 +6,15 @@ public enum SiteSegment: Sendable, Hashable {
     case key(String)
     case anyKey
     case item
+    /// An item whose `name:` the template writes literally.
+    case namedItem(String)
+
+    var isItem: Bool {
+        switch self {
+        case .item, .namedItem: return true
+        default: return false
+        }
+    }
 }
 
 /// One place in a chart's templates that writes into the rendered output:
@@ -25,6 +34,10 @@ public struct TemplateSite: Sendable {
     var isBlockScalar: Bool
     /// The value the line writes literally, when it writes one.
     var literal: String? = nil
+    /// Literal text the written value must contain (see `LineShape.fragments`).
+    var fragments: [String] = []
+    /// The line has actions: an empty `contributions` means unknown, not literal.
+    var hasActions = false
 }
 
 extension TemplateSite {

@@ -65,8 +65,81 @@ public struct ValuesLoader: Sendable {
         for (index, text) in setString.enumerated() {
             try SetExpression(text, argument: index + 1, forceString: true).apply(to: &user)
         }
-        return Result(values: ValuesLoader.coalesce(user: user, defaults: defaults), defaults: defaults,
-                      files: files, duplicateKeys: duplicates)
+        var merged = ValuesLoader.coalesce(user: user, defaults: defaults)
+        if let chart, let tree = subchartTree(chart) {
+            merged = try coalesceDependencies(of: tree, into: merged, files: &files, duplicates: &duplicates)
+        }
+        return Result(values: merged, defaults: defaults, files: files, duplicateKeys: duplicates)
+    }
+
+    // MARK: - Subcharts
+
+    /// The chart with its subcharts, when it has any; a chart folder without
+    /// Chart.yaml or `charts/` is read as a chart without dependencies.
+    private func subchartTree(_ chart: String) -> ChartFiles? {
+        var info = stat()
+        let folder = chart.hasSuffix("/") ? chart + "charts" : chart + "/charts"
+        guard stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
+              let files = try? ChartFiles.load(chart), !files.subcharts.isEmpty else { return nil }
+        return files
+    }
+
+    /// `coalesceDeps`: each enabled subchart's values sit under its name (or
+    /// alias) in the parent's; what the parent sets there wins over the
+    /// subchart's `values.yaml`, and the parent's `global` is copied in over
+    /// the subchart's own, recursively down the tree.
+    func coalesceDependencies(of chart: ChartFiles, into parent: ValuesNode, files: inout [String],
+                              duplicates: inout [DuplicateKey]) throws(ValuesError) -> ValuesNode {
+        var result = parent
+        for sub in chart.subcharts where ValuesLoader.isEnabled(sub, in: chart, values: parent) {
+            let existing = result.entry(sub.renderedName)
+            var given = existing?.node ?? .map([], origin: parent.origin)
+            guard given.entries != nil else { continue }
+            given = ValuesLoader.withGlobals(of: result, over: given)
+            var subDefaults = ValuesNode.map([], origin: SourceLocation(file: sub.directory + "/values.yaml", line: 1, column: 1))
+            if var source = sub.valuesSource {
+                if case .file(let path) = source, let held = buffers[path] { source = .bytes(held, name: path) }
+                let file = try readSource(source)
+                subDefaults = file.values
+                duplicates += file.duplicateKeys
+                files.append(source.displayName)
+            }
+            var merged = ValuesLoader.coalesce(user: given, defaults: subDefaults)
+            merged = try coalesceDependencies(of: sub, into: merged, files: &files, duplicates: &duplicates)
+            let location = existing?.keyLocation ?? subDefaults.origin
+            result.set(sub.renderedName, keyLocation: location, to: merged)
+        }
+        return result
+    }
+
+    /// Helm drops a subchart whose `condition` names a boolean that is false
+    /// (the first condition path that holds a boolean decides).
+    static func isEnabled(_ sub: ChartFiles, in parent: ChartFiles, values: ValuesNode) -> Bool {
+        guard let dependency = parent.dependencies.first(where: { ($0.alias ?? $0.name) == sub.renderedName }) else { return true }
+        for condition in dependency.condition {
+            var node: ValuesNode? = values
+            for key in condition.split(separator: ".") { node = node?[String(key)] }
+            if case .scalar(.bool(let flag))? = node?.content { return flag }
+        }
+        return true
+    }
+
+    /// `coalesceGlobals`: the parent's `global` entries replace the
+    /// subchart's (maps merge, the parent's keys winning).
+    static func withGlobals(of parent: ValuesNode, over sub: ValuesNode) -> ValuesNode {
+        guard let parentGlobal = parent.entry("global"), let parentEntries = parentGlobal.node.entries else { return sub }
+        var result = sub
+        var global = sub.entry("global")?.node ?? .map([], origin: parentGlobal.node.origin)
+        guard global.entries != nil else { return sub }
+        for entry in parentEntries {
+            if case .map = entry.node.content, let mine = global[entry.key], case .map = mine.content {
+                global.set(entry.key, keyLocation: entry.keyLocation, to: coalesceTable(entry.node, mine))
+            } else {
+                global.set(entry.key, keyLocation: entry.keyLocation, to: entry.node)
+            }
+        }
+        result.set("global", keyLocation: sub.entry("global")?.keyLocation ?? parentGlobal.keyLocation, to: global)
+        return result
     }
 
     /// One values file (`-` for standard input), its documents merged.
@@ -121,7 +194,10 @@ public struct ValuesLoader: Sendable {
     public static let maxDepth = ParseLimits.default.maxDepth
 
     private func readFile(_ path: String) throws(ValuesError) -> FileValues {
-        let source: InputSource = path == "-" ? .standardInput : buffers[path].map { .bytes($0, name: path) } ?? .file(path)
+        try readSource(path == "-" ? .standardInput : buffers[path].map { .bytes($0, name: path) } ?? .file(path))
+    }
+
+    private func readSource(_ source: InputSource) throws(ValuesError) -> FileValues {
         var limits = self.limits
         limits.maxDepth = min(limits.maxDepth, ValuesLoader.maxDepth)
         var values = ValuesNode.map([], origin: SourceLocation(file: source.displayName, line: 1, column: 1))

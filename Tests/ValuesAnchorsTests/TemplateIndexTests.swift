@@ -26,6 +26,7 @@ final class TemplateIndexTests: XCTestCase {
             case .key(let key): return key
             case .anyKey: return "*"
             case .item: return "[]"
+            case .namedItem(let name): return "[name=\(name)]"
             }
         }.joined(separator: ".")
     }
@@ -39,7 +40,7 @@ final class TemplateIndexTests: XCTestCase {
         let port = try site(index, "templates/service.yaml", "spec.ports.[].port")
         XCTAssertEqual(port.template.line, 16)
         XCTAssertEqual(port.valuesRead, [ValuesPath([.key("service"), .key("port")])])
-        let containerPort = try site(index, "templates/deployment.yaml", "spec.template.spec.containers.[].ports.[].containerPort")
+        let containerPort = try site(index, "templates/deployment.yaml", "spec.template.spec.containers.[].ports.[name=http].containerPort")
         XCTAssertEqual(containerPort.valuesRead, [ValuesPath([.key("server"), .key("port")])])
         // A label written by a helper through include ... | nindent sits under the include's key.
         let label = try site(index, "templates/deployment.yaml", "metadata.labels.helm.sh/chart")
