@@ -74,8 +74,9 @@ install: system-deps
 	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/share/man/man1 $(INSTALL_ROOT)/share/bash-completion/completions \
 		$(INSTALL_ROOT)/share/zsh/site-functions $(INSTALL_ROOT)/share/fish/vendor_completions.d
 	install -m 755 .build/$(INSTALL_CONFIGURATION)/render-check $(INSTALL_ROOT)/bin/render-check
-	"$$($(SWIFT) build --show-bin-path)/generate-manual-tool" $(INSTALL_ROOT)/bin/render-check --date $(MAN_DATE) \
-		--output-directory $(INSTALL_ROOT)/share/man/man1
+	@# SwiftPM names the tool generate-manual when built as a product, generate-manual-tool when a plugin built it.
+	bin="$$($(SWIFT) build --show-bin-path)"; tool="$$bin/generate-manual"; [ -x "$$tool" ] || tool="$$bin/generate-manual-tool"; \
+		"$$tool" $(INSTALL_ROOT)/bin/render-check --date $(MAN_DATE) --output-directory $(INSTALL_ROOT)/share/man/man1
 	$(INSTALL_ROOT)/bin/render-check --generate-completion-script bash > $(INSTALL_ROOT)/share/bash-completion/completions/render-check
 	$(INSTALL_ROOT)/bin/render-check --generate-completion-script zsh > $(INSTALL_ROOT)/share/zsh/site-functions/_render-check
 	$(INSTALL_ROOT)/bin/render-check --generate-completion-script fish > $(INSTALL_ROOT)/share/fish/vendor_completions.d/render-check.fish
