@@ -98,7 +98,7 @@ public struct ChartFiles: Sendable {
         var skipped: [(String, String)] = []
         var pending = ["templates"]
         while let relative = pending.popLast() {
-            for name in entries(root + "/" + relative) {
+            for name in DirectoryListing.names(root + "/" + relative) {
                 let chartPath = relative + "/" + name
                 let path = root + "/" + chartPath
                 guard isInside(path, realRoot) else {
@@ -131,7 +131,7 @@ public struct ChartFiles: Sendable {
         }
         var found: [ChartFiles] = []
         if depth < maxDepth {
-            for name in entries(root + "/charts") {
+            for name in DirectoryListing.names(root + "/charts") {
                 let path = root + "/charts/" + name
                 guard isInside(path, realRoot) else {
                     skipped.append((path, "resolves outside the chart folder; not followed"))
@@ -244,18 +244,6 @@ public struct ChartFiles: Sendable {
         return result
     }
 
-    private static func entries(_ folder: String) -> [String] {
-        guard let handle = opendir(folder) else { return [] }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
-    }
 
     private static func readMetadata(_ source: InputSource, directory: String) throws(ValuesError) -> ChartFiles {
         let path = source.displayName

@@ -21,10 +21,10 @@ public enum ConditionReads {
         var found = Set<ValuesPath>()
         var pending: [(folder: String, prefix: [String])] = [(directory, [])]
         while let (folder, prefix) = pending.popLast() {
-            for name in entries(folder + "/templates") {
+            for name in DirectoryListing.names(folder + "/templates") {
                 scanFolder(folder + "/templates/" + name, prefix: prefix, into: &found)
             }
-            for name in entries(folder + "/charts") where isDirectory(folder + "/charts/" + name) {
+            for name in DirectoryListing.names(folder + "/charts") where isDirectory(folder + "/charts/" + name) {
                 pending.append((folder + "/charts/" + name, prefix + [name]))
             }
         }
@@ -33,7 +33,7 @@ public enum ConditionReads {
 
     private static func scanFolder(_ path: String, prefix: [String], into found: inout Set<ValuesPath>) {
         if isDirectory(path) {
-            for name in entries(path) { scanFolder(path + "/" + name, prefix: prefix, into: &found) }
+            for name in DirectoryListing.names(path) { scanFolder(path + "/" + name, prefix: prefix, into: &found) }
             return
         }
         guard let bytes = try? FileBytes.read(path, limit: 8 << 20) else { return }
@@ -72,18 +72,6 @@ public enum ConditionReads {
         return result
     }
 
-    private static func entries(_ folder: String) -> [String] {
-        guard let handle = opendir(folder) else { return [] }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
-    }
 
     private static func isDirectory(_ path: String) -> Bool {
         var info = stat()

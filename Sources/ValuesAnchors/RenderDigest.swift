@@ -35,16 +35,8 @@ public struct RenderDigest: Sendable, Hashable, CustomStringConvertible {
         var pending = [""]
         while let relative = pending.popLast() {
             let folder = relative.isEmpty ? directory : directory + "/" + relative
-            guard let handle = opendir(folder) else { continue }
-            var names: [String] = []
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(handle)
-            for name in names.sorted(by: >) {
+            let names = DirectoryListing.names(folder)
+            for name in names.reversed() {
                 let inside = relative.isEmpty ? name : relative + "/" + name
                 let path = directory + "/" + inside
                 var info = stat()
