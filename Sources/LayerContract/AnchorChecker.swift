@@ -78,9 +78,18 @@ public struct AnchorChecker: Sendable {
     /// Anchor keys no template reads: changing them changes nothing.
     private func checkUnused(into findings: inout FindingSet) {
         let reads = chart.ownership.index.reads
+        // A key a template names in any action is read, whatever the reading made of that
+        // action (a multi-line condition in a helper, say): "unused" must never be a guess.
+        var mentioned = Set<ValuesPath>()
+        for template in chart.files.templates {
+            for path in ConditionReads.mentioned(in: template.text) {
+                for length in 1...path.segments.count { mentioned.insert(ValuesPath(Array(path.segments.prefix(length)))) }
+            }
+        }
         for root in Self.anchorRoots {
             let base = ValuesPath([.key(root)])
-            for leaf in values.node(at: base)?.leaves(under: base) ?? [] where !Self.isRead(leaf.path, by: reads) {
+            for leaf in values.node(at: base)?.leaves(under: base) ?? []
+            where !Self.isRead(leaf.path, by: reads) && !mentioned.contains(leaf.path) {
                 guard let location = values.keyLocation(at: leaf.path) else { continue }
                 findings.add(Finding(
                     diffKey: "\(leaf.path.anchor).unused", family: .valuesUnused, component: nil,

@@ -45,6 +45,15 @@ public enum ConditionReads {
 
     /// `.Values.a.b` chains in the actions of `text` that test something.
     static func tested(in text: String) -> [ValuesPath] {
+        chains(in: text, testsOnly: true)
+    }
+
+    /// Every `.Values.a.b` chain written in an action of `text`, read or tested.
+    public static func mentioned(in text: String) -> [ValuesPath] {
+        chains(in: text, testsOnly: false)
+    }
+
+    static func chains(in text: String, testsOnly: Bool) -> [ValuesPath] {
         var result: [ValuesPath] = []
         var rest = text[...]
         while let open = rest.firstRange(of: "{{") {
@@ -52,7 +61,7 @@ public enum ConditionReads {
             let action = rest[open.upperBound..<close.lowerBound]
             rest = rest[close.upperBound...]
             let words = action.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init)
-            guard words.contains(where: testWords.contains) else { continue }
+            guard !testsOnly || words.contains(where: testWords.contains) else { continue }
             var scan = action[...]
             while let values = scan.firstRange(of: "Values.") {
                 var segments: [ValuesPath.Segment] = []
