@@ -10,7 +10,8 @@
 
 SECONDS       ?= 60
 FUZZ_BIN      := fuzz/.build/render-check-fuzz
-FUZZ_SOURCES  := $(wildcard Sources/ManifestModel/*.swift Sources/ValuesAnchors/*.swift Sources/LayerContract/*.swift) \
+FUZZ_SOURCES  := $(wildcard Sources/ManifestModel/*.swift Sources/ValuesAnchors/*.swift Sources/LayerContract/*.swift \
+                 Sources/Reporting/*.swift Sources/LanguageServer/*.swift) \
                  fuzz/FuzzTarget.swift fuzz/build.sh
 FUZZ_NICE     ?= nice -n 10
 FUZZ_FLAGS    ?=
