@@ -10,10 +10,13 @@
 
 SECONDS       ?= 60
 FUZZ_BIN      := fuzz/.build/render-check-fuzz
-FUZZ_SOURCES  := $(wildcard Sources/ManifestModel/*.swift Sources/ValuesAnchors/*.swift Sources/LayerContract/*.swift) \
+FUZZ_SOURCES  := $(wildcard Sources/ManifestModel/*.swift Sources/ValuesAnchors/*.swift Sources/LayerContract/*.swift \
+                 Sources/Reporting/*.swift Sources/LanguageServer/*.swift) \
                  fuzz/FuzzTarget.swift fuzz/build.sh
 FUZZ_NICE     ?= nice -n 10
 FUZZ_FLAGS    ?=
+# One dictionary a run (libFuzzer takes one -dict); fuzz/jsonrpc.dict for the server.
+FUZZ_DICT     ?= fuzz/yaml.dict
 
 .PHONY: fuzz fuzz-build fuzz-seeds
 
@@ -31,4 +34,4 @@ fuzz: $(FUZZ_BIN) fuzz-seeds
 	LSAN_OPTIONS=suppressions=fuzz/lsan.supp:print_suppressions=0 \
 		$(FUZZ_NICE) $(FUZZ_BIN) fuzz/corpus fuzz/seeds \
 		-max_total_time=$(SECONDS) -rss_limit_mb=2048 -timeout=10 \
-		-artifact_prefix=fuzz/artifacts/ -print_final_stats=1 $(FUZZ_FLAGS)
+		-artifact_prefix=fuzz/artifacts/ -print_final_stats=1 -dict=$(FUZZ_DICT) $(FUZZ_FLAGS)
