@@ -20,7 +20,7 @@ OPT=${FUZZ_OPT:--O}
 # -Onone with full -g makes the driver add a module-wrap job whose output
 # collides with -o; line tables are all a sanitizer report needs.
 case $OPT in -Onone) DEBUG=-gline-tables-only ;; *) DEBUG=-g ;; esac
-FLAGS="-sanitize=fuzzer,address -parse-as-library -swift-version 6 $OPT $DEBUG -I $SRC/Sources/CYaml -I $OUT"
+FLAGS="-sanitize=fuzzer,address -parse-as-library -swift-version 6 $OPT $DEBUG -I $SRC/Sources/CYaml -I $SRC/Sources/CZlib -I $OUT"
 
 module() {
     name=$1
@@ -43,4 +43,4 @@ echo "fuzz: linking $OUT/render-check-fuzz"
 "$SWIFTC" $FLAGS "$REPO/fuzz/FuzzTarget.swift" \
     "$OUT/ManifestModel.o" "$OUT/ValuesAnchors.o" "$OUT/LayerContract.o" \
     "$OUT/Reporting.o" "$OUT/LanguageServer.o" \
-    -use-ld=lld -lyaml -o "$OUT/render-check-fuzz"
+    -use-ld=lld -lyaml -lz -o "$OUT/render-check-fuzz"
