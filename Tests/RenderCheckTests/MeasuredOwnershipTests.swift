@@ -115,12 +115,18 @@ final class MeasuredOwnershipTests: XCTestCase {
         XCTAssertTrue(ownerLine(result.stdout).contains("values-port-drift.yaml:4:3 [static]"), result.stdout)
     }
 
+    /// A stand-in `helm` that runs `body` (a shell script) instead.
+    func scriptHelm(_ body: String, in folder: URL) throws -> String {
+        let script = folder.appendingPathComponent("helm")
+        try "#!/bin/sh\n\(body)\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        return script.path
+    }
+
     func testAFailingHelmFallsBackToTheStaticReading() throws {
         let folder = try temporaryFolder()
-        let script = folder.appendingPathComponent("helm")
-        try "#!/bin/sh\necho 'Error: this helm always fails' >&2\nexit 1\n".write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
-        let result = try portDrift("exact", cache: folder, helm: script.path)
+        let helm = try scriptHelm("echo 'Error: this helm always fails' >&2\nexit 1", in: folder)
+        let result = try portDrift("exact", cache: folder, helm: helm)
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("measured ownership unavailable"), result.stderr)
         XCTAssertTrue(ownerLine(result.stdout).contains("[static]"), result.stdout)
@@ -128,11 +134,9 @@ final class MeasuredOwnershipTests: XCTestCase {
 
     func testAHangingHelmIsStoppedAtTheTimeLimit() throws {
         let folder = try temporaryFolder()
-        let script = folder.appendingPathComponent("helm")
-        try "#!/bin/sh\nexec sleep 120\n".write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let helm = try scriptHelm("exec sleep 120", in: folder)
         let started = Date()
-        let result = try portDrift("exact", cache: folder, helm: script.path, extra: ["--helm-timeout", "1"])
+        let result = try portDrift("exact", cache: folder, helm: helm, extra: ["--helm-timeout", "1"])
         XCTAssertLessThan(Date().timeIntervalSince(started), 60, "the hanging helm must be stopped")
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("measured ownership unavailable"), result.stderr)
