@@ -124,11 +124,11 @@ final class ChartBoundaryTests: XCTestCase {
     }
 
     private func blameArguments(_ layout: Layout, _ input: String = "rendered.yaml") -> [String] {
-        ["blame", "--chart", "chart", "--release", "atlas-e2e", "--namespace", "atlas-e2e", "--format", "json", input]
+        ["blame", "--ownership", "static", "--chart", "chart", "--release", "atlas-e2e", "--namespace", "atlas-e2e", "--format", "json", input]
     }
 
     private func checkArguments(_ layout: Layout, _ input: String = "rendered.yaml") -> [String] {
-        BoundedRun.checkArguments(["--chart", "chart", "--release", "atlas-e2e", "--namespace", "atlas-e2e",
+        BoundedRun.checkArguments(["--ownership", "static", "--chart", "chart", "--release", "atlas-e2e", "--namespace", "atlas-e2e",
                                    "--format", "json", input])
     }
 
