@@ -80,16 +80,23 @@ public struct AnchorChecker: Sendable {
         let reads = chart.ownership.index.reads
         // A key a template names in any action is read, whatever the reading made of that
         // action (a multi-line condition in a helper, say): "unused" must never be a guess.
+        // A chain that stops at a map hands the whole map on (`omit .Values.service "x"`,
+        // `toYaml .Values.service`), so every key under it may be read.
         var mentioned = Set<ValuesPath>()
+        var handedOn = Set<ValuesPath>()
         for template in chart.files.templates {
             for path in ConditionReads.mentioned(in: template.text) {
+                handedOn.insert(path)
                 for length in 1...path.segments.count { mentioned.insert(ValuesPath(Array(path.segments.prefix(length)))) }
             }
+        }
+        func isHandedOn(_ path: ValuesPath) -> Bool {
+            (1..<max(path.segments.count, 1)).contains { handedOn.contains(ValuesPath(Array(path.segments.prefix($0)))) }
         }
         for root in Self.anchorRoots {
             let base = ValuesPath([.key(root)])
             for leaf in values.node(at: base)?.leaves(under: base) ?? []
-            where !Self.isRead(leaf.path, by: reads) && !mentioned.contains(leaf.path) {
+            where !Self.isRead(leaf.path, by: reads) && !mentioned.contains(leaf.path) && !isHandedOn(leaf.path) {
                 guard let location = values.keyLocation(at: leaf.path) else { continue }
                 findings.add(Finding(
                     diffKey: "\(leaf.path.anchor).unused", family: .valuesUnused, component: nil,

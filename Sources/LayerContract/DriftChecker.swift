@@ -27,13 +27,27 @@ public struct DriftChecker: Sendable {
     public func check(_ resources: [CheckedResource]) -> [Finding] {
         var findings = FindingSet()
         let index = ResourceIndex(resources)
-        for service in contract.services where options.components?.contains(service.component.value) ?? true {
+        var componentResources = Set<ResourceIdentity>()
+        for service in checkedServices {
             checkService(service, index: index, into: &findings)
             checkWorkloads(of: service, index: index, into: &findings)
+            componentResources.formUnion(Self.resources(of: service, in: index))
         }
-        checkNamespaces(resources, into: &findings)
+        checkNamespaces(resources, components: componentResources, into: &findings)
         checkReleaseMetadata(resources, into: &findings)
         return findings.findings
+    }
+
+    private var checkedServices: [Contract.Service] {
+        contract.services.filter { options.components?.contains($0.component.value) ?? true }
+    }
+
+    /// The resources a contract component consists of: its Service and the
+    /// workloads its selector picks.
+    private static func resources(of service: Contract.Service, in index: ResourceIndex) -> [ResourceIdentity] {
+        let selector = service.selector.map { ($0.key.value, $0.value.value) }
+        return (index.service(named: service.serviceName.value).map { [$0.identity] } ?? [])
+            + index.workloads(selectedBy: selector).map(\.checked.identity)
     }
 
     // MARK: - Service families
@@ -116,6 +130,10 @@ public struct DriftChecker: Sendable {
             case .number(let number): matches = declared.filter { $0.containerPort?.value == .int(number) }
             }
             let key = "service.\(component).targetPort.\(target.value)"
+            // A numeric targetPort reaches a port the container never declares
+            // (declaring is informational), so with nothing declared there is
+            // nothing to hold it to; a name must resolve to a declaration.
+            if case .number = target.value, declared.isEmpty { continue }
             if matches.isEmpty {
                 let offered = declared.compactMap { port -> ReportValue? in
                     if case .name = target.value { return port.name.map { .string($0.value) } }
@@ -179,8 +197,15 @@ public struct DriftChecker: Sendable {
 
     // MARK: - Resource-wide families
 
-    private func checkNamespaces(_ resources: [CheckedResource], into findings: inout FindingSet) {
-        for checked in resources {
+    /// A chart places some resources elsewhere on purpose (an extension API
+    /// server's RoleBinding in kube-system, a leader-election Role in the
+    /// namespace its values name), and the contract has one namespace per
+    /// layer, so from a rendered chart only the component resources the
+    /// contract describes are held to it. Stack manifests are the team's own,
+    /// and every one of them is.
+    private func checkNamespaces(_ resources: [CheckedResource], components: Set<ResourceIdentity>,
+                                 into findings: inout FindingSet) {
+        for checked in resources where checked.origin == .stack || components.contains(checked.identity) {
             let resource = checked.resource
             guard resource.name != nil, let expected = contract.namespaces[checked.origin.namespaceLayer] else { continue }
             let actual = resource.namespace?.value ?? (checked.origin == .rendered ? options.releaseNamespace : nil)

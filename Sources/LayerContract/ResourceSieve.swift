@@ -18,7 +18,9 @@ import ManifestModel
 ///   already read in this input; the other workloads leave only a few hashed
 ///   facts behind (`Pending`), and the rare one a Service read later turns
 ///   out to select is read again at the end (see `CheckRun`);
-/// - resources whose namespace differs from the contract's, and the first
+/// - stack resources whose namespace differs from the contract's (a
+///   rendered resource is held to it only as a component's Service or
+///   workload, which the doors above keep), and the first
 ///   resource of each distinct (`helm.sh/chart`, `app.kubernetes.io/version`)
 ///   pair: the release-metadata family keeps the first finding of a key.
 ///
@@ -54,7 +56,6 @@ struct ResourceSieve {
     private let serviceNames: [[UInt8]]
     private let contractSelectors: LabelSelectors
     private let expectedNamespace: [UInt8]?
-    private let releaseNamespace: [UInt8]?
     /// When the input cannot be read a second time (standard input), pending
     /// workloads are kept (trimmed to their pod templates) instead.
     private let rereadable: Bool
@@ -89,7 +90,6 @@ struct ResourceSieve {
             service.selector.map { ($0.key.value, $0.value.value) }
         })
         expectedNamespace = contract.namespaces[origin.namespaceLayer].map { Array($0.value.utf8) }
-        releaseNamespace = options.releaseNamespace.map { Array($0.utf8) }
         self.rereadable = rereadable
         namedServicesSeen = Array(repeating: false, count: names.count)
         selectorsMatched = Array(repeating: false, count: contract.services.count)
@@ -209,12 +209,9 @@ struct ResourceSieve {
                 labels.forEachContained(ownSelectors) { _ in keep = true }
             }
         }
-        if let expectedNamespace, view.hasName {
-            if let namespace = view.namespace {
-                if !view.document.textEquals(namespace, expectedNamespace) { keep = true }
-            } else if origin == .rendered, let releaseNamespace, releaseNamespace != expectedNamespace {
-                keep = true
-            }
+        if origin == .stack, let expectedNamespace, view.hasName, let namespace = view.namespace,
+           !view.document.textEquals(namespace, expectedNamespace) {
+            keep = true
         }
         if origin != .stack, let labels = view.labels, let chart = labels.value(forKey: Self.chartLabel) {
             if firstOfItsRelease(chart: chart, appVersion: labels.value(forKey: Self.appVersionLabel), in: view.document) {

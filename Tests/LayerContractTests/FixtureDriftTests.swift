@@ -126,6 +126,75 @@ final class FixtureDriftTests: XCTestCase {
         let atlasKeys = triage.active.map(\.diffKey).filter { $0.contains("atlas") }
         XCTAssertEqual(atlasKeys, [], "the Rollout's pods come from atlas-template: \(atlasKeys)")
     }
+
+    /// The fixture's Service and Deployment, with `extra` after them and the
+    /// Deployment's container ports given by `containerPorts`.
+    private func componentManifest(namespace: String, containerPorts: String, targetPort: String,
+                                   extra: String = "") -> String {
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: atlas-e2e-bijux-atlas, namespace: \(namespace)}
+        spec:
+          selector: {app.kubernetes.io/name: bijux-atlas, app.kubernetes.io/instance: atlas-e2e}
+          ports: [{name: http, port: 8080, targetPort: \(targetPort)}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: atlas
+          namespace: \(namespace)
+          labels: {app.kubernetes.io/name: bijux-atlas, app.kubernetes.io/instance: atlas-e2e}
+        spec:
+          selector:
+            matchLabels: {app.kubernetes.io/name: bijux-atlas, app.kubernetes.io/instance: atlas-e2e}
+          template:
+            metadata:
+              labels: {app.kubernetes.io/name: bijux-atlas, app.kubernetes.io/instance: atlas-e2e}
+            spec:
+              containers: [{name: atlas\(containerPorts)}]
+        \(extra)
+        """
+    }
+
+    func testOnlyComponentResourcesOfARenderedChartAreHeldToTheContractNamespace() throws {
+        let authReader = """
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: atlas-auth-reader, namespace: kube-system}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: extension-apiserver-authentication-reader}
+            """
+        let ports = ", ports: [{name: http, containerPort: 8080}]"
+        let placed = try RepositoryPaths.temporaryFile("placed.yaml",
+            componentManifest(namespace: "atlas-e2e", containerPorts: ports, targetPort: "http", extra: authReader))
+        let keys = try run(rendered: [placed], stack: [], namespace: "atlas-e2e").active.map(\.diffKey)
+        XCTAssertFalse(keys.contains { $0.hasSuffix(".namespace") }, "\(keys)")
+
+        let moved = try RepositoryPaths.temporaryFile("moved.yaml",
+            componentManifest(namespace: "elsewhere", containerPorts: ports, targetPort: "http", extra: authReader))
+        let movedKeys = try run(rendered: [moved], stack: [], namespace: "atlas-e2e").active.map(\.diffKey)
+            .filter { $0.hasSuffix(".namespace") }
+        XCTAssertEqual(movedKeys.sorted(), ["deployment.atlas.namespace", "service.atlas-e2e-bijux-atlas.namespace"])
+    }
+
+    func testANumericTargetPortIsHeldToDeclaredPortsOnlyWhenThePodsDeclareAny() throws {
+        let undeclared = try RepositoryPaths.temporaryFile("undeclared.yaml",
+            componentManifest(namespace: "atlas-e2e", containerPorts: "", targetPort: "8081"))
+        let none = try run(rendered: [undeclared], stack: [], namespace: "atlas-e2e").active.map(\.diffKey)
+        XCTAssertFalse(none.contains { $0.contains("targetPort") }, "\(none)")
+
+        let declared = try RepositoryPaths.temporaryFile("declared.yaml",
+            componentManifest(namespace: "atlas-e2e", containerPorts: ", ports: [{name: http, containerPort: 8080}]",
+                              targetPort: "8081"))
+        let keys = try run(rendered: [declared], stack: [], namespace: "atlas-e2e").active.map(\.diffKey)
+        XCTAssertTrue(keys.contains("service.atlas.targetPort.8081"), "\(keys)")
+
+        let named = try RepositoryPaths.temporaryFile("named.yaml",
+            componentManifest(namespace: "atlas-e2e", containerPorts: "", targetPort: "metrics"))
+        let namedKeys = try run(rendered: [named], stack: [], namespace: "atlas-e2e").active.map(\.diffKey)
+        XCTAssertTrue(namedKeys.contains("service.atlas.targetPort.metrics"), "\(namedKeys)")
+    }
 }
 
 extension Finding {

@@ -113,6 +113,33 @@ def service_port_keys(repo: Path, chart: str, release: str) -> list[tuple[str, i
     return keys
 
 
+def assert_renders_the_same_without(chart: Path, release: str, dotted: str) -> None:
+    """Render the chart as shipped and with the key at `dotted` changed; a key
+    that changes nothing leaves the render as it was."""
+    def render(*extra: str) -> str:
+        done = subprocess.run([helm(), "template", release, str(chart), *extra], capture_output=True, text=True,
+                              check=False, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+    value = yaml.safe_load((chart / "values.yaml").read_text())
+    for step in dotted.split("."):
+        value = value[step]
+    changed = (not value) if isinstance(value, bool) else value + 7919 if isinstance(value, int) \
+        else f"{value}-changed" if isinstance(value, str) else "changed"
+    base = render()
+    if render() != base:
+        return  # random values: an unchanged render cannot be told apart
+    overlay = chart.parent / "unused-probe.yaml"
+    tree = changed
+    for step in reversed(dotted.split(".")):
+        tree = {step: tree}
+    overlay.write_text(yaml.safe_dump(tree))
+    try:
+        assert render("-f", str(overlay)) == base, f"{dotted} is reported unused, yet changing it changes the render"
+    finally:
+        overlay.unlink()
+
+
 @pytest.mark.parametrize("chart", PUBLIC_CHARTS, ids=lambda p: p.name)
 def test_init_gates_a_public_chart_end_to_end(tmp_path: Path, chart: Path) -> None:
     repo = repository(tmp_path, chart)
@@ -137,21 +164,20 @@ def test_init_gates_a_public_chart_end_to_end(tmp_path: Path, chart: Path) -> No
     diff = rc(["contract", "diff"], repo)
     assert diff.returncode == 0 and diff.stdout.endswith("ops/inventory/layers.json: up to date\n"), diff.stdout + diff.stderr
 
-    # A bare render-check renders with helm and checks. Where the chart as
-    # shipped has findings no contract value absorbs, init said so and named
-    # exactly those diff keys; otherwise the gate is clean.
+    # A bare render-check renders with helm and checks: the contract init wrote
+    # absorbs the chart as it renders today, so the gate is clean.
     bare = rc(["--format", "json"], repo)
     triage = json.loads(bare.stdout)
     jsonschema.Draft7Validator(load_json(TRIAGE_SCHEMA)).validate(triage)
     assert triage["configuration"] == ".render-check.yaml"
-    baseline = sorted(d["diff_key"] for d in triage["active_differences"] if d["severity"] == "error")
-    if baseline:
-        assert bare.returncode == 1
-        assert "warning: the chart as it renders today has" in init.stdout
-        assert sorted(re.findall(r"\[([^\]\s]+)\] owner:", init.stdout.split("warning: the chart", 1)[1])) == baseline
-    else:
-        assert bare.returncode == 0, bare.stdout + bare.stderr
-        assert "exit 0 now" in init.stdout
+    assert bare.returncode == 0, bare.stdout + bare.stderr
+    assert [d["diff_key"] for d in triage["active_differences"] if d["severity"] == "error"] == []
+    assert "exit 0 now" in init.stdout
+    # A warning that a values key is unused must be true: Helm renders the same
+    # with that key changed.
+    for unused in (d for d in triage["active_differences"] if d["family"] == "values-unused"):
+        assert_renders_the_same_without(repo / "charts" / chart.name, configuration["release"],
+                                        unused["diff_key"].removeprefix("values.").removesuffix(".unused"))
 
     # A --set on a Service port key: the port drifts, and where blame
     # attributes the port to that key, the finding is owned by the --set.
@@ -178,6 +204,23 @@ def fixture_repository(tmp_path: Path) -> Path:
     repo = tmp_path / "fixture"
     shutil.copytree(ROOT / "charts-fixtures" / "bijux-atlas", repo / "charts" / "atlas")
     return repo
+
+
+def test_init_names_the_findings_no_contract_value_absorbs(tmp_path: Path) -> None:
+    # A Service whose named targetPort no container declares is broken whatever
+    # the contract says: init warns, names the key, and the gate stays shut.
+    repo = fixture_repository(tmp_path)
+    service = repo / "charts" / "atlas" / "templates" / "service.yaml"
+    service.write_text(service.read_text().replace("targetPort: {{ .Values.service.portName }}", "targetPort: undeclared"))
+    init = rc(["init", "--chart", "charts/atlas", "--release", "atlas-e2e", "--namespace", "atlas-e2e",
+               "--component", "atlas"], repo)
+    assert init.returncode == 0, init.stderr
+    assert "exit 1 until the findings below are handled" in init.stdout
+    named = re.findall(r"\[([^\]\s]+)\] owner:", init.stdout.split("warning: the chart as it renders today has", 1)[1])
+    assert named == ["service.atlas.targetPort.undeclared"], init.stdout
+    bare = rc(["--format", "json"], repo)
+    assert bare.returncode == 1
+    assert [d["diff_key"] for d in json.loads(bare.stdout)["active_differences"]] == named
 
 
 def test_init_refuses_to_overwrite_without_force_and_names_the_component(tmp_path: Path) -> None:
