@@ -54,31 +54,63 @@ public enum ConditionReads {
     }
 
     static func chains(in text: String, testsOnly: Bool) -> [ValuesPath] {
+        // Bytes, not Characters: every template of a chart tree goes through here.
         var result: [ValuesPath] = []
-        var rest = text[...]
-        while let open = rest.firstRange(of: "{{") {
-            guard let close = rest[open.upperBound...].firstRange(of: "}}") else { break }
-            let action = rest[open.upperBound..<close.lowerBound]
-            rest = rest[close.upperBound...]
-            let words = action.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init)
-            guard !testsOnly || words.contains(where: testWords.contains) else { continue }
-            var scan = action[...]
-            while let values = scan.firstRange(of: "Values.") {
-                var segments: [ValuesPath.Segment] = []
-                var cursor = values.upperBound
-                while cursor < scan.endIndex {
-                    let name = scan[cursor...].prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
-                    guard !name.isEmpty else { break }
-                    segments.append(.key(String(name)))
-                    cursor = name.endIndex
-                    guard cursor < scan.endIndex, scan[cursor] == "." else { break }
-                    cursor = scan.index(after: cursor)
+        var text = text
+        text.withUTF8 { bytes in
+            func isWordByte(_ byte: UInt8) -> Bool {
+                byte == UInt8(ascii: "_") || (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a)
+                    || byte >= 0x80
+            }
+            let values = Array("Values.".utf8)
+            var cursor = 0
+            while let open = find([0x7b, 0x7b], in: bytes, from: cursor) {
+                guard let close = find([0x7d, 0x7d], in: bytes, from: open + 2) else { break }
+                cursor = close + 2
+                if testsOnly {
+                    var tests = false
+                    var word = open + 2
+                    while word < close, !tests {
+                        while word < close, !isWordByte(bytes[word]) { word += 1 }
+                        let start = word
+                        while word < close, isWordByte(bytes[word]) { word += 1 }
+                        if word > start, testWords.contains(String(decoding: bytes[start..<word], as: UTF8.self)) { tests = true }
+                    }
+                    guard tests else { continue }
                 }
-                if !segments.isEmpty { result.append(ValuesPath(segments)) }
-                scan = scan[values.upperBound...]
+                var scan = open + 2
+                while let found = find(values, in: bytes, from: scan), found < close {
+                    var segments: [ValuesPath.Segment] = []
+                    var position = found + values.count
+                    while position < close {
+                        let start = position
+                        while position < close, isWordByte(bytes[position]) || bytes[position] == UInt8(ascii: "-") { position += 1 }
+                        guard position > start else { break }
+                        segments.append(.key(String(decoding: bytes[start..<position], as: UTF8.self)))
+                        guard position < close, bytes[position] == UInt8(ascii: ".") else { break }
+                        position += 1
+                    }
+                    if !segments.isEmpty { result.append(ValuesPath(segments)) }
+                    scan = found + values.count
+                }
             }
         }
         return result
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        var index = start
+        let last = bytes.count - needle.count
+        while index <= last {
+            if bytes[index] == needle[0] {
+                var offset = 1
+                while offset < needle.count, bytes[index + offset] == needle[offset] { offset += 1 }
+                if offset == needle.count { return index }
+            }
+            index += 1
+        }
+        return nil
     }
 
 

@@ -1,3 +1,4 @@
+import Synchronization
 import ManifestModel
 
 /// Who owns a rendered value: a values key (and the file and line that won
@@ -25,17 +26,19 @@ public struct ChartOwnership: Sendable {
     public let chart: ChartFiles
     public let index: TemplateIndex
     public let values: ValuesNode
-    private let lookups: [String: TemplateSiteLookup]
+    private let lookups: LazySiteLookups
     static let maxControlledBy = 4
     static let maxCandidates = 4096
 
     public init(chart: ChartFiles, values: ValuesNode) {
         self.chart = chart
         self.values = values
+        let lexed = TemplateIndex.Lexed(chart: chart)
         // Every read, in every branch: what the unused-key check compares with.
-        self.index = TemplateIndex(chart: chart)
-        // Owners come from the branches these values take.
-        self.lookups = TemplateIndex(chart: chart, values: values).sites.mapValues(TemplateSiteLookup.init)
+        self.index = TemplateIndex(lexed)
+        // Owners come from the branches these values take, read when a leaf
+        // first asks: a run whose owners were all measured never needs them.
+        self.lookups = LazySiteLookups { TemplateIndex(lexed, values: values) }
     }
 
     /// With the index of the same templates already built (an editor whose
@@ -45,14 +48,14 @@ public struct ChartOwnership: Sendable {
         self.chart = chart
         self.values = values
         self.index = index
-        self.lookups = TemplateIndex(chart: chart, values: values).sites.mapValues(TemplateSiteLookup.init)
+        self.lookups = LazySiteLookups { TemplateIndex(chart: chart, values: values) }
     }
 
     /// The owner of the value at `path` in a document rendered from the
     /// template `source` names, or nil when the source is not this chart's.
     /// `value` is the scalar's text (nil for a collection).
     public func provenance(source: String, path: [RenderedSegment], value: String?) -> Provenance? {
-        guard let chartPath = chart.chartPath(forSource: source), let sites = lookups[chartPath] else { return nil }
+        guard let chartPath = chart.chartPath(forSource: source), let sites = lookups.value[chartPath] else { return nil }
         guard let found = reading(sites, path: path, value: value) else { return nil }
         // The `name` of an item that is known by that name is the item's identity:
         // a key that changes it makes another item, not another value (spec 5.2),
@@ -69,7 +72,7 @@ public struct ChartOwnership: Sendable {
     private func reading(_ sites: TemplateSiteLookup, path: [RenderedSegment], value: String?) -> Provenance? {
         var best: (score: Int, provenance: Provenance)?
         // A line that names the key literally beats one that computes a key.
-        let candidates = (sites.byDepth[path.count] ?? []).filter { Self.matches($0.keyPath, path[...]) }
+        let candidates = sites.sites(endingLike: path).filter { Self.matches($0.keyPath, path[...]) }
         let literal = candidates.filter { !$0.keyPath.contains(.anyKey) }
         for site in literal.isEmpty ? candidates : literal {
             let evaluated = evaluate(site, path: path, value: value)
@@ -380,5 +383,33 @@ public struct ChartOwnership: Sendable {
             }
         }
         return true
+    }
+}
+
+/// The values-dependent reading of a chart's templates, built once, on first
+/// use, by whichever thread asks first.
+final class LazySiteLookups: Sendable {
+    private let state: Mutex<State>
+
+    private enum State: @unchecked Sendable {
+        // The builder captures the lexed templates (plain values) and is called once.
+        case pending(() -> TemplateIndex)
+        case built([String: TemplateSiteLookup])
+    }
+
+    init(_ build: @escaping () -> TemplateIndex) {
+        state = Mutex(.pending(build))
+    }
+
+    var value: [String: TemplateSiteLookup] {
+        state.withLock { state in
+            switch state {
+            case .built(let lookups): return lookups
+            case .pending(let build):
+                let lookups = build().sites.mapValues(TemplateSiteLookup.init)
+                state = .built(lookups)
+                return lookups
+            }
+        }
     }
 }

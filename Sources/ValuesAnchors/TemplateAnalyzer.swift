@@ -11,7 +11,11 @@ struct TemplateAnalyzer {
     /// (`if .Values.x.enabled` with `enabled: false`) is not read.
     let values: ValuesNode?
     private(set) var reads: Set<[PatternSegment]> = []
-    private var summaries: [String: [Contribution]] = [:]
+    private struct SummaryKey: Hashable {
+        var helper: String
+        var context: ValueReference
+    }
+    private var summaries: [SummaryKey: [Contribution]] = [:]
 
     init(helpers: [String: TemplateIndex.HelperDefinition], values: ValuesNode? = nil) {
         self.helpers = helpers
@@ -51,13 +55,13 @@ struct TemplateAnalyzer {
 
         for line in lines {
             let deadAtStart = deadFrame != nil
-            let shape = LineShape(line.masked)
+            let shape = line.shape
             var lineContributions: [Contribution] = []
             var dictEntries: [(key: String, contributions: [Contribution])] = []
             var insertions: [(indentation: TemplateExpression.Indentation?, result: TemplateExpression.Result, column: Int, trimsLeft: Bool)] = []
 
             for action in line.actions {
-                let tokens = TemplateToken.tokenize(action.text)
+                let tokens = action.tokens
                 if let dead = deadFrame {
                     // Inside a branch the values rule out: only block structure is followed.
                     guard case .identifier(let keyword)? = tokens.first else { continue }
@@ -247,7 +251,7 @@ struct TemplateAnalyzer {
                 site.hasActions = shape.literal == nil && !line.actions.isEmpty
                 // Text between `if`/`else` actions may or may not be written: no evidence then.
                 let controls = line.actions.contains { action in
-                    guard case .identifier(let word)? = TemplateToken.tokenize(action.text).first else { return false }
+                    guard case .identifier(let word)? = action.tokens.first else { return false }
                     return ["if", "else", "with", "range", "end"].contains(word)
                 }
                 if !controls { site.fragments = shape.fragments }
@@ -472,7 +476,7 @@ struct TemplateAnalyzer {
 
     /// Everything that flows through a helper called with a context.
     private mutating func summary(_ name: String, context: ValueReference, depth: Int) -> [Contribution] {
-        let cacheKey = "\(name)|\(context)"
+        let cacheKey = SummaryKey(helper: name, context: context)
         if let cached = summaries[cacheKey] { return cached }
         guard depth < Self.maxHelperDepth, let helper = helpers[name] else { return [] }
         summaries[cacheKey] = []

@@ -30,30 +30,50 @@ public struct TemplateIndex: Sendable {
     /// `.Values` under the values path the parent passes them.
     /// With `values`, a branch whose condition the values decide is not read.
     public init(chart: ChartFiles, values: ValuesNode? = nil) {
-        self.init(charts: chart.tree.map { entry in
-            (entry.chart.templates.map { ($0.chartPath, $0.displayPath, $0.text) }, entry.valuesPrefix,
-             entry.sourcePrefix, entry.chart.isLibrary)
-        }, values: values)
+        self.init(Lexed(chart: chart), values: values)
     }
 
-    init(charts: [(files: [(chartPath: String, displayPath: String, text: String)], valuesPrefix: [String],
-                   sourcePrefix: String, isLibrary: Bool)], values: ValuesNode? = nil) {
+    init(charts: [Lexed.Chart], values: ValuesNode? = nil) {
+        self.init(Lexed(charts: charts), values: values)
+    }
+
+    /// A chart tree's templates lexed once, and the `define`s of every chart
+    /// in it: what each reading of the same templates starts from.
+    struct Lexed {
+        typealias Chart = (files: [(chartPath: String, displayPath: String, text: String)], valuesPrefix: [String],
+                           sourcePrefix: String, isLibrary: Bool)
+
         var helpers: [String: HelperDefinition] = [:]
-        var parsed: [(chartPath: String, displayPath: String, lines: [TemplateLexer.Line], context: ValueReference)] = []
-        for chart in charts.reversed() {
-            for file in chart.files {
-                let lines = TemplateLexer.lines(of: file.text)
-                if !chart.isLibrary {
-                    parsed.append((chart.sourcePrefix + file.chartPath, file.displayPath, lines, .root(chart.valuesPrefix)))
-                }
-                for helper in Self.definitions(in: lines, file: file.displayPath) { helpers[helper.name] = helper }
-            }
+        var rendered: [(chartPath: String, displayPath: String, lines: [TemplateLexer.Line], context: ValueReference)] = []
+
+        init(chart: ChartFiles) {
+            self.init(charts: chart.tree.map { entry in
+                (entry.chart.templates.map { ($0.chartPath, $0.displayPath, $0.text) }, entry.valuesPrefix,
+                 entry.sourcePrefix, entry.chart.isLibrary)
+            })
         }
-        var analyzer = TemplateAnalyzer(helpers: helpers, values: values)
-        for file in parsed.sorted(by: { $0.chartPath < $1.chartPath }) where Self.isRendered(file.chartPath) {
-            let found = analyzer.analyze(file.lines[...], file: file.displayPath, context: file.context, basePath: [],
-                                         via: [], depth: 0, skipDefinitions: true)
-            sites[file.chartPath] = found
+
+        init(charts: [Chart]) {
+            for chart in charts.reversed() {
+                for file in chart.files {
+                    let lines = TemplateLexer.lines(of: file.text)
+                    if !chart.isLibrary, TemplateIndex.isRendered(file.chartPath) {
+                        rendered.append((chart.sourcePrefix + file.chartPath, file.displayPath, lines, .root(chart.valuesPrefix)))
+                    }
+                    for helper in TemplateIndex.definitions(in: lines, file: file.displayPath) { helpers[helper.name] = helper }
+                }
+            }
+            rendered.sort { $0.chartPath < $1.chartPath }
+        }
+    }
+
+    /// Reads lexed templates; with `values`, a branch whose condition the
+    /// values decide is not read.
+    init(_ lexed: Lexed, values: ValuesNode? = nil) {
+        var analyzer = TemplateAnalyzer(helpers: lexed.helpers, values: values)
+        for file in lexed.rendered {
+            sites[file.chartPath] = analyzer.analyze(file.lines[...], file: file.displayPath, context: file.context,
+                                                     basePath: [], via: [], depth: 0, skipDefinitions: true)
         }
         reads = analyzer.reads
     }
@@ -71,7 +91,7 @@ public struct TemplateIndex: Sendable {
         var open: [(name: String?, start: Int)] = []
         for (index, line) in lines.enumerated() {
             for action in line.actions {
-                let tokens = TemplateToken.tokenize(action.text)
+                let tokens = action.tokens
                 guard case .identifier(let keyword)? = tokens.first else { continue }
                 switch keyword {
                 case "define", "block":

@@ -7,6 +7,17 @@ struct TemplateLexer {
         var line: Int
         var column: Int
         var trimsLeft: Bool
+        /// Tokenized once here: a helper's lines are read again for every
+        /// context it is called with.
+        var tokens: [TemplateToken]
+
+        init(text: String, line: Int, column: Int, trimsLeft: Bool) {
+            self.text = text
+            self.line = line
+            self.column = column
+            self.trimsLeft = trimsLeft
+            self.tokens = TemplateToken.tokenize(text)
+        }
     }
 
     /// One physical line: its text with every action replaced by a marker
@@ -15,6 +26,8 @@ struct TemplateLexer {
         var number: Int
         var masked: [Character]
         var actions: [Action]
+        /// The line's YAML shape, worked out once for every reading of it.
+        var shape = LineShape([])
     }
 
     static let marker: Character = "\u{1}"
@@ -64,6 +77,7 @@ struct TemplateLexer {
             }
             index += 1
         }
+        for index in lines.indices { lines[index].shape = LineShape(lines[index].masked) }
         return lines
     }
 }
