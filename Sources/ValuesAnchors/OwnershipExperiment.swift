@@ -40,7 +40,7 @@ public struct OwnershipExperiment: Sendable {
     public var budget: Budget
     public var seed: UInt64
     /// Names the design: a cached measurement made by another design is measured again.
-    public static let version = "render-check ownership experiment 7"
+    public static let version = "render-check ownership experiment 8"
 
     public init(budget: Budget = Budget(), seed: UInt64 = 0x7265_6e64_6572) {
         self.budget = budget
@@ -99,8 +99,6 @@ extension OwnershipExperiment {
         var volatile: [Bool] = []
         var vanished: [Int] = []
         var lastVanishedIn: [KeySet?] = []
-        /// Keys that were in some render where the leaf was gone.
-        var vanishedWith: [KeySet] = []
         /// Sequences above a positional leaf, with their base lengths.
         var positional: [[(RenderedLeaves.Key, Int)]] = []
 
@@ -183,7 +181,6 @@ extension OwnershipExperiment {
             volatile = Array(repeating: false, count: count)
             vanished = Array(repeating: 0, count: count)
             lastVanishedIn = Array(repeating: nil, count: count)
-            vanishedWith = Array(repeating: KeySet(capacity: keyCount), count: count)
             positional = base.keys.map { key in
                 var sequences: [(RenderedLeaves.Key, Int)] = []
                 var path = key.path[...]
@@ -324,11 +321,17 @@ extension OwnershipExperiment {
 
         mutating func observe(_ group: KeySet, _ leaves: RenderedLeaves) {
             let live = group.intersection(active)
+            let renamers = renamingKeys(in: leaves, live: live)
             for (index, key) in base.keys.enumerated() where !volatile[index] {
                 guard let value = leaves.values[key] else {
                     vanished[index] += 1
+                    // A key that renamed an item this leaf sits under made another
+                    // item: existence, so it is no driver of the leaf.
+                    if let renamed = renamers[RenderedLeaves.DocumentKey(source: key.source, ordinal: key.ordinal)],
+                       key.path.contains("[name=") {
+                        candidates[index].subtract(renamed)
+                    }
                     lastVanishedIn[index] = live.intersection(candidates[index])
-                    vanishedWith[index].formUnion(live)
                     continue
                 }
                 if value == base.values[key] {
@@ -343,7 +346,29 @@ extension OwnershipExperiment {
                     confirmed[index].insert(mark)
                 }
             }
-            for index in base.keys.indices where !positives[index].isEmpty { settle(index) }
+            for index in base.keys.indices {
+                if !positives[index].isEmpty { settle(index) }
+                dropSwitch(index)
+            }
+        }
+
+        /// Per document, the marked keys found in the `[name=…]` of an item
+        /// the base render does not have: keys that renamed an item.
+        func renamingKeys(in leaves: RenderedLeaves, live: KeySet) -> [RenderedLeaves.DocumentKey: KeySet] {
+            var found: [RenderedLeaves.DocumentKey: KeySet] = [:]
+            for key in leaves.keys where base.values[key] == nil && key.path.contains("[name=") {
+                var rest = key.path[...]
+                while let open = rest.firstRange(of: "[name=") {
+                    guard let close = rest[open.upperBound...].firstIndex(of: "]") else { break }
+                    let name = String(rest[open.upperBound..<close])
+                    rest = rest[rest.index(after: close)...]
+                    for mark in perturbation.marks(in: name) where live.contains(mark) {
+                        found[RenderedLeaves.DocumentKey(source: key.source, ordinal: key.ordinal),
+                              default: KeySet(capacity: keyCount)].insert(mark)
+                    }
+                }
+            }
+            return found
         }
 
         /// Confirms every key that is the only candidate left in a group that changed the leaf.
@@ -352,7 +377,10 @@ extension OwnershipExperiment {
                 let left = group.intersection(candidates[index])
                 if left.count == 1, let key = left.members.first { confirmed[index].insert(key) }
             }
-            // A group whose only candidate vanished the leaf: that key switches it, it does not drive it.
+        }
+
+        /// A group whose only candidate vanished the leaf: that key switches it, it does not drive it.
+        mutating func dropSwitch(_ index: Int) {
             if let gone = lastVanishedIn[index], gone.count == 1, let key = gone.members.first, !confirmed[index].contains(key) {
                 candidates[index].remove(key)
                 lastVanishedIn[index] = nil
@@ -445,10 +473,11 @@ extension OwnershipExperiment {
                     leaf = .init(value: value, status: .measured,
                                  drivers: (carriedKeys + others).map { perturbation.keys[$0].path }, carried: carriedKeys.count)
                 } else {
-                    let changed = positives[index].contains { !$0.intersection(candidates[index]).isEmpty }
-                    // Keys left that were only ever seen with the leaf gone switch it
-                    // (or came with a key that does): existence, not value.
-                    let untried = changed ? candidates[index] : candidates[index].subtracting(vanishedWith[index])
+                    // Keys left were never seen with the leaf present: each switches it, or
+                    // only ever came with a key that does (traefik's `deployment.replicas`
+                    // beside `deployment.kind`). The experiment cannot tell which, so the
+                    // reading chooses among them.
+                    let untried = candidates[index]
                     if untried.isEmpty {
                         leaf = .init(value: value, status: .measured)
                     } else {

@@ -45,10 +45,10 @@ EXACT_FLOORS = {  # chart: (precision, recall)
     "cert-manager": EXACT_TARGET,
     "keda": EXACT_TARGET,
     "vault": EXACT_TARGET,
-    "traefik": (0.97, 0.85),
+    "traefik": (0.97, 0.94),
     "nginx": EXACT_TARGET,
-    "redis": (0.96, 0.94),
-    "umbrella": (0.97, 0.95),
+    "redis": (0.97, 0.95),
+    "umbrella": EXACT_TARGET,
     "bijux-atlas": EXACT_TARGET,
     "relay": EXACT_TARGET,
 }
