@@ -6,7 +6,8 @@
 //   0  a rendered stream: CheckRun (what `render-check check` runs) with the
 //      fixture contract and the fixture chart bijux-atlas (static ownership),
 //      then Blame over the same bytes; every report encoder on the triage and
-//      both blame encoders on the entries.
+//      both blame encoders on the entries; `contract generate` over the
+//      stream, on the fixture contract and from nothing (twice: same bytes).
 //   1  values: up to the first NUL a values file (ValuesLoader, as -f reads
 //      it); after it, one `--set` expression a line (odd lines `--set-string`),
 //      applied through ValuesLoader.load as the command line does.
@@ -121,6 +122,23 @@ private func fuzzRenderedStream(_ bytes: [UInt8]) {
         encodeEverywhere(triage)
     }
     blame(bytes, measured: nil)
+    generateContracts(bytes)
+}
+
+/// `contract generate` over the stream, on the fixture contract and from
+/// nothing: generating twice must give the same bytes.
+private func generateContracts(_ bytes: [UInt8]) {
+    guard let directory = fixtures.chart?.context.directory else { return }
+    for existing in [fixtures.contractTree, nil] {
+        var generator = ContractGenerator(chartDirectory: directory, release: "atlas-e2e", namespace: "atlas-e2e",
+                                          existing: existing)
+        generator.renderedStreams = [.bytes(bytes, name: "fuzz.yaml")]
+        generator.limits = limits
+        guard let first = try? generator.generate(), first.inputErrors.isEmpty else { continue }
+        let text = JSONValue(first.contract).formatted()
+        let again = try? generator.generate()
+        precondition(again.map { JSONValue($0.contract).formatted() } == text, "contract generate is not deterministic")
+    }
 }
 
 private func blame(_ bytes: [UInt8], measured: MeasuredOwnership?) {

@@ -1,3 +1,5 @@
+import LayerContract
+
 /// A JSON document as the reports write it. Foundation stays out of this
 /// module (it sits on the start-up path of the editor task), so reports are
 /// built from this small enum and written by `formatted()`.
@@ -40,5 +42,19 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+extension JSONValue {
+    /// A generated contract as the reports' JSON writer takes it.
+    public init(_ tree: JSONTree) {
+        switch tree {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .int(let number): self = .int(number)
+        case .string(let text): self = .string(text)
+        case .array(let items): self = .array(items.map({ JSONValue($0) }))
+        case .object(let members): self = .object(members.mapValues({ JSONValue($0) }))
+        }
     }
 }

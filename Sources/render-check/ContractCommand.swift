@@ -208,17 +208,3 @@ extension RenderCheck {
         }
     }
 }
-
-extension JSONValue {
-    /// A generated contract as the reports' JSON writer takes it.
-    init(_ tree: JSONTree) {
-        switch tree {
-        case .null: self = .null
-        case .bool(let flag): self = .bool(flag)
-        case .int(let number): self = .int(number)
-        case .string(let text): self = .string(text)
-        case .array(let items): self = .array(items.map({ JSONValue($0) }))
-        case .object(let members): self = .object(members.mapValues({ JSONValue($0) }))
-        }
-    }
-}
