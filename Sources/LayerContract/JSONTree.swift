@@ -31,7 +31,7 @@ public enum JSONTree: Sendable, Hashable {
     }
 
     /// One line in the style of Python's `json.dumps(value, sort_keys=True)`
-    /// (non-ASCII left as it is), for messages: `8080`, `"atlas"`, `{"app": "redis"}`.
+    /// (non-ASCII left as it is), for messages: `8080`, `"atlas"`, `{"app": "cache"}`.
     public var compactText: String {
         switch self {
         case .null: return "null"

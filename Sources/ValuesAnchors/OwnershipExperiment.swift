@@ -474,9 +474,9 @@ extension OwnershipExperiment {
                                  drivers: (carriedKeys + others).map { perturbation.keys[$0].path }, carried: carriedKeys.count)
                 } else {
                     // Keys left were never seen with the leaf present: each switches it, or
-                    // only ever came with a key that does (traefik's `deployment.replicas`
-                    // beside `deployment.kind`). The experiment cannot tell which, so the
-                    // reading chooses among them.
+                    // only ever came with a key that does (a replica count the templates
+                    // test, always grouped with the kind that switches the workload off).
+                    // The experiment cannot tell which, so the reading chooses among them.
                     let untried = candidates[index]
                     if untried.isEmpty {
                         leaf = .init(value: value, status: .measured)
