@@ -33,6 +33,72 @@ struct TemplateLexer {
     static let marker: Character = "\u{1}"
 
     static func lines(of text: String) -> [Line] {
+        var text = text
+        // Templates are nearly always ASCII, where a byte is a Character and
+        // a column: read them as bytes (a third of a small chart's check went
+        // into splitting Characters here).
+        var lines = text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? asciiLines(of: bytes) : nil }
+            ?? characterLines(of: text)
+        for index in lines.indices { lines[index].shape = LineShape(lines[index].masked) }
+        return lines
+    }
+
+    /// The reading by bytes of ASCII text: the same lines, actions and
+    /// columns as `characterLines`.
+    static func asciiLines(of bytes: UnsafeBufferPointer<UInt8>) -> [Line] {
+        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), dash = UInt8(ascii: "-")
+        let newlineByte = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        var lines: [Line] = [Line(number: 1, masked: [], actions: [])]
+        var index = 0
+        var line = 1
+        var column = 1
+        func newline() {
+            line += 1
+            column = 1
+            lines.append(Line(number: line, masked: [], actions: []))
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == open, index + 1 < bytes.count, bytes[index + 1] == open {
+                let startLine = line, startColumn = column
+                var cursor = index + 2
+                var trimsLeft = false
+                if cursor < bytes.count, bytes[cursor] == dash { trimsLeft = true; cursor += 1 }
+                var end = cursor
+                while end + 1 < bytes.count, !(bytes[end] == close && bytes[end + 1] == close) { end += 1 }
+                var bodyEnd = end
+                if bodyEnd > cursor, bytes[bodyEnd - 1] == dash { bodyEnd -= 1 }
+                let body = String(decoding: UnsafeBufferPointer(rebasing: bytes[min(cursor, bytes.count)..<max(min(bodyEnd, bytes.count), min(cursor, bytes.count))]), as: UTF8.self)
+                    .trimmingCharacters(in: " \t\r\n")
+                if !body.hasPrefix("/*") {
+                    lines[lines.count - 1].actions.append(Action(text: body, line: startLine, column: startColumn, trimsLeft: trimsLeft))
+                }
+                let stop = min(end + 2, bytes.count)
+                while index < stop {
+                    if bytes[index] == newlineByte { newline() } else if bytes[index] == carriageReturn,
+                        index + 1 < bytes.count, bytes[index + 1] == newlineByte {
+                        // "\r\n" is one Character: one line break, no column.
+                    } else {
+                        lines[lines.count - 1].masked.append(marker)
+                        column += 1
+                    }
+                    index += 1
+                }
+                continue
+            }
+            if byte == newlineByte {
+                newline()
+            } else if byte != carriageReturn {
+                lines[lines.count - 1].masked.append(Character(Unicode.Scalar(byte)))
+                column += 1
+            }
+            index += 1
+        }
+        return lines
+    }
+
+    /// The reading by Characters, for text that is not all ASCII.
+    static func characterLines(of text: String) -> [Line] {
         let characters = Array(text)
         var lines: [Line] = [Line(number: 1, masked: [], actions: [])]
         var index = 0
@@ -61,7 +127,7 @@ struct TemplateLexer {
                 }
                 let stop = min(end + 2, characters.count)
                 while index < stop {
-                    if characters[index] == "\n" { newline() } else {
+                    if characters[index] == "\n" || characters[index] == "\r\n" { newline() } else {
                         lines[lines.count - 1].masked.append(marker)
                         column += 1
                     }
@@ -69,7 +135,7 @@ struct TemplateLexer {
                 }
                 continue
             }
-            if character == "\n" {
+            if character == "\n" || character == "\r\n" {
                 newline()
             } else if character != "\r" {
                 lines[lines.count - 1].masked.append(character)
@@ -77,7 +143,6 @@ struct TemplateLexer {
             }
             index += 1
         }
-        for index in lines.indices { lines[index].shape = LineShape(lines[index].masked) }
         return lines
     }
 }

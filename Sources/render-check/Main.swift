@@ -9,8 +9,13 @@ import Glibc
 enum Main {
     static func main() {
         do {
-            var command = try RenderCheck.parseAsRoot(RenderCheck.withDefaultSubcommand(Array(CommandLine.arguments.dropFirst())))
-            try command.run()
+            let arguments = RenderCheck.withDefaultSubcommand(Array(CommandLine.arguments.dropFirst()))
+            if let quick = QuickCheckLine.command(arguments) {
+                try quick.run()
+            } else {
+                var command = try RenderCheck.parseAsRoot(arguments)
+                try command.run()
+            }
             exit(0)
         } catch let code as ExitCode {
             exit(code.rawValue)

@@ -17,8 +17,10 @@ struct OwnershipOptions: ParsableArguments {
     @Flag(help: "Measure ownership afresh: neither read nor write the cache.")
     var noCache = false
 
+    static let defaultHelmTimeout: Double = 60
+
     @Option(help: "Seconds one Helm render of the ownership experiment may take before it is stopped.")
-    var helmTimeout: Double = 60
+    var helmTimeout: Double = Self.defaultHelmTimeout
 
     func validate() throws {
         guard helmTimeout > 0 else { throw ValidationError("--helm-timeout must be more than 0 seconds") }
