@@ -6,11 +6,14 @@ import Synchronization
 
 /// A bare `render-check` with `charts:` in `.render-check.yaml`: every entry
 /// rendered with Helm (on all cores), then checked together by `ChartSetRun`.
-/// Command-line `-f` and `--set` apply to every entry, after its own.
+/// Command-line `-f` and `--set` apply to every entry, after its own. Each
+/// entry's owners are found as a single chart's are (`--ownership`, or
+/// `ownership:` in the configuration): measured where a Helm is found.
 struct ChartSetCheck {
     var plan: CheckSelection.Plan
     var configuration: ProjectConfiguration
     var chart: ChartOptions
+    var ownership: OwnershipOptions
     var limits: ParseLimits
     var environment: RunEnvironment
 
@@ -51,6 +54,13 @@ struct ChartSetCheck {
             run.options = DriftChecker.Options(components: components, releaseNamespace: contexts[index].namespace)
             run.limits = limits
             run.chart = contexts[index]
+            // One entry at a time: each experiment already runs its renders on all cores.
+            let measurement = OwnershipMeasurement(mode: ownership.mode(configured: configuration.ownership),
+                                                   useCache: !ownership.noCache, environment: environment,
+                                                   timeLimit: ownership.helmTimeout)
+                .measure(contexts[index])
+            run.measured = measurement.measured
+            for notice in measurement.notices { Console.error("render-check: note: [\(entry.name.value)] \(notice)") }
             runs.append(ChartSetRun.Entry(name: entry.name.value, run: run))
         }
         do {

@@ -62,7 +62,7 @@ extension RenderCheck {
             var triage: Triage
             // `charts:` in .render-check.yaml, and no chart or input on the command line: every entry.
             if let configuration = plan.configuration, !configuration.charts.isEmpty, inputs.isEmpty, chart.chart == nil {
-                triage = try ChartSetCheck(plan: plan, configuration: configuration, chart: chart,
+                triage = try ChartSetCheck(plan: plan, configuration: configuration, chart: chart, ownership: ownership,
                                            limits: limits.parseLimits, environment: environment).triage()
                 try output.emit(triage, environment: environment, artifact: plan.output, configuration: configuration.file)
                 throw ExitCode(triage.exitCode)

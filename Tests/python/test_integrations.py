@@ -295,6 +295,14 @@ def test_charts_entries_are_checked_together_into_one_report(tmp_path: Path) -> 
     assert {d["chart"] for d in triage["active_differences"]} == {"staging"}
     assert any(d["diff_key"] == "service.atlas.port.service" and d["actual"] == 9191 for d in triage["active_differences"])
     assert triage["summary"]["inputs"] == 2
+    # Each entry's owners are measured with helm, as a single chart's are: the
+    # rendered port's owner is the entry's --set, found by experiment.
+    ports = [d for d in triage["active_differences"] if d["diff_key"] == "service.atlas.port.service"]
+    rendered_port = [d for d in ports if not d["location"]["file"].endswith(".yaml")]
+    assert rendered_port and all(d["owner"]["anchor"] == "values.service.port" and d["owner"]["file"] == "--set"
+                                 and d["owner"]["mode"] == "measured" for d in rendered_port), rendered_port
+    static = json.loads(rc(["--format", "json", "--ownership", "static"], repo).stdout)
+    assert {d["owner"]["mode"] for d in static["active_differences"] if d["owner"].get("mode")} == {"static"}
 
     sarif = json.loads(rc(["--format", "sarif"], repo).stdout)
     results = sarif["runs"][0]["results"]
