@@ -1,4 +1,5 @@
 import LayerContract
+import ManifestModel
 import ValuesAnchors
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +22,11 @@ struct OwnershipMeasurement {
 
     func measure(_ chart: ChartContext) -> Outcome {
         guard mode != .static else { return Outcome() }
+        // Helm follows symbolic links; the reading does not leave the chart (spec section 11).
+        if let link = Self.linkLeaving(chart.directory) {
+            return Outcome(notices: ["\(link) is a symbolic link out of the chart folder, which Helm would follow: "
+                + "owners come from the static reading"])
+        }
         let program = environment.helmProgram ?? "helm"
         let helm = Self.identity(of: program, path: environment.path)
         var digest = RenderDigest()
@@ -59,6 +65,36 @@ struct OwnershipMeasurement {
             let detail = failure.message.split(separator: "\n").suffix(3).joined(separator: " ")
             return Outcome(notices: ["measured ownership unavailable (\(detail)); owners come from the static reading"])
         }
+    }
+
+    /// The first path under `directory` that is a symbolic link resolving
+    /// outside it, or nil. Links are not followed into; a tree of more than
+    /// `limit` entries is looked at no further.
+    static func linkLeaving(_ directory: String, limit: Int = 100_000) -> String? {
+        guard let rootPointer = realpath(directory, nil) else { return nil }
+        let root = String(cString: rootPointer)
+        free(rootPointer)
+        var pending = [directory]
+        var seen = 0
+        while let folder = pending.popLast() {
+            for name in DirectoryListing.names(folder) {
+                seen += 1
+                guard seen <= limit else { return nil }
+                let path = folder + "/" + name
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: pending.append(path)
+                case S_IFLNK:
+                    guard let target = realpath(path, nil) else { continue }
+                    let resolved = String(cString: target)
+                    free(target)
+                    if resolved != root, !resolved.hasPrefix(root == "/" ? "/" : root + "/") { return path }
+                default: continue
+                }
+            }
+        }
+        return nil
     }
 
     /// Which Helm this is, for the cache: where it resolves and the size and

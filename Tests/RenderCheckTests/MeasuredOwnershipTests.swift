@@ -143,6 +143,27 @@ final class MeasuredOwnershipTests: XCTestCase {
         XCTAssertTrue(ownerLine(result.stdout).contains("[static]"), result.stdout)
     }
 
+    func testAChartWithALinkOutOfItsFolderIsNotMeasured() throws {
+        let helm = try requireHelm()
+        let folder = try temporaryFolder()
+        let chart = folder.appendingPathComponent("atlas")
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("charts-fixtures/bijux-atlas"), to: chart)
+        let outside = folder.appendingPathComponent("outside.yaml")
+        try "kind: ConfigMap\n".write(to: outside, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: chart.appendingPathComponent("templates/linked.yaml"),
+                                                   withDestinationURL: outside)
+        let counting = try countingHelm(helm, in: folder)
+        let result = try CLIRunner.run(["blame", "--chart", chart.path, "--release", "atlas-e2e", "--namespace", "atlas-e2e",
+                                        "--ownership", "exact", "charts-fixtures/rendered/bijux-atlas.yaml"],
+                                       in: Self.root, environment: ["RENDER_CHECK_HELM": counting.program,
+                                                                    "XDG_CACHE_HOME": folder.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("templates/linked.yaml is a symbolic link out of the chart folder"), result.stderr)
+        XCTAssertEqual(counting.count(), 0, "no helm render of a chart that leaves its folder")
+        XCTAssertFalse(result.stdout.contains("[measured]"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("[static]"), result.stdout)
+    }
+
     func testBlameSaysWhichModeOwnsEachLeaf() throws {
         let helm = try requireHelm()
         let cache = try temporaryFolder()
