@@ -43,63 +43,24 @@ struct TemplateLexer {
         return lines
     }
 
-    /// The reading by bytes of ASCII text: the same lines, actions and
-    /// columns as `characterLines`.
+    /// The reading by bytes of ASCII text, where a byte is a Character.
     static func asciiLines(of bytes: UnsafeBufferPointer<UInt8>) -> [Line] {
-        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), dash = UInt8(ascii: "-")
-        let newlineByte = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
-        var lines: [Line] = [Line(number: 1, masked: [], actions: [])]
-        var index = 0
-        var line = 1
-        var column = 1
-        func newline() {
-            line += 1
-            column = 1
-            lines.append(Line(number: line, masked: [], actions: []))
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == open, index + 1 < bytes.count, bytes[index + 1] == open {
-                let startLine = line, startColumn = column
-                var cursor = index + 2
-                var trimsLeft = false
-                if cursor < bytes.count, bytes[cursor] == dash { trimsLeft = true; cursor += 1 }
-                var end = cursor
-                while end + 1 < bytes.count, !(bytes[end] == close && bytes[end + 1] == close) { end += 1 }
-                var bodyEnd = end
-                if bodyEnd > cursor, bytes[bodyEnd - 1] == dash { bodyEnd -= 1 }
-                let body = String(decoding: UnsafeBufferPointer(rebasing: bytes[min(cursor, bytes.count)..<max(min(bodyEnd, bytes.count), min(cursor, bytes.count))]), as: UTF8.self)
-                    .trimmingCharacters(in: " \t\r\n")
-                if !body.hasPrefix("/*") {
-                    lines[lines.count - 1].actions.append(Action(text: body, line: startLine, column: startColumn, trimsLeft: trimsLeft))
-                }
-                let stop = min(end + 2, bytes.count)
-                while index < stop {
-                    if bytes[index] == newlineByte { newline() } else if bytes[index] == carriageReturn,
-                        index + 1 < bytes.count, bytes[index + 1] == newlineByte {
-                        // "\r\n" is one Character: one line break, no column.
-                    } else {
-                        lines[lines.count - 1].masked.append(marker)
-                        column += 1
-                    }
-                    index += 1
-                }
-                continue
-            }
-            if byte == newlineByte {
-                newline()
-            } else if byte != carriageReturn {
-                lines[lines.count - 1].masked.append(Character(Unicode.Scalar(byte)))
-                column += 1
-            }
-            index += 1
-        }
-        return lines
+        lex(bytes) { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
     }
 
     /// The reading by Characters, for text that is not all ASCII.
     static func characterLines(of text: String) -> [Line] {
         let characters = Array(text)
+        return lex(characters) { String(characters[$0]) }
+    }
+
+    /// Both readings, over Characters or ASCII bytes; `text` gives the text
+    /// of a range of them. A line breaks at "\n" and at "\r\n" (one
+    /// Character, or two bytes); any other "\r" outside an action is dropped.
+    private static func lex<Units: RandomAccessCollection>(_ units: Units, text: (Range<Int>) -> String) -> [Line]
+    where Units.Element: LexUnit, Units.Index == Int {
+        let count = units.count
+        func unit(_ index: Int) -> Units.Element { units[units.startIndex + index] }
         var lines: [Line] = [Line(number: 1, masked: [], actions: [])]
         var index = 0
         var line = 1
@@ -109,25 +70,28 @@ struct TemplateLexer {
             column = 1
             lines.append(Line(number: line, masked: [], actions: []))
         }
-        while index < characters.count {
-            let character = characters[index]
-            if character == "{", index + 1 < characters.count, characters[index + 1] == "{" {
+        while index < count {
+            let character = unit(index)
+            if character == .open, index + 1 < count, unit(index + 1) == .open {
                 let startLine = line, startColumn = column
                 var cursor = index + 2
                 var trimsLeft = false
-                if cursor < characters.count, characters[cursor] == "-" { trimsLeft = true; cursor += 1 }
+                if cursor < count, unit(cursor) == .dash { trimsLeft = true; cursor += 1 }
                 var end = cursor
-                while end + 1 < characters.count, !(characters[end] == "}" && characters[end + 1] == "}") { end += 1 }
+                while end + 1 < count, !(unit(end) == .close && unit(end + 1) == .close) { end += 1 }
                 var bodyEnd = end
-                if bodyEnd > cursor, characters[bodyEnd - 1] == "-" { bodyEnd -= 1 }
-                let body = String(characters[cursor..<min(bodyEnd, characters.count)])
-                    .trimmingCharacters(in: " \t\r\n")
+                if bodyEnd > cursor, unit(bodyEnd - 1) == .dash { bodyEnd -= 1 }
+                let lower = min(cursor, count)
+                let body = text(lower..<max(min(bodyEnd, count), lower)).trimmingCharacters(in: " \t\r\n")
                 if !body.hasPrefix("/*") {
                     lines[lines.count - 1].actions.append(Action(text: body, line: startLine, column: startColumn, trimsLeft: trimsLeft))
                 }
-                let stop = min(end + 2, characters.count)
+                let stop = min(end + 2, count)
                 while index < stop {
-                    if characters[index] == "\n" || characters[index] == "\r\n" { newline() } else {
+                    let inside = unit(index)
+                    if inside.isLineBreak {
+                        newline()
+                    } else if !(inside == .carriageReturn && index + 1 < count && unit(index + 1) == .lineFeed) {
                         lines[lines.count - 1].masked.append(marker)
                         column += 1
                     }
@@ -135,10 +99,10 @@ struct TemplateLexer {
                 }
                 continue
             }
-            if character == "\n" || character == "\r\n" {
+            if character.isLineBreak {
                 newline()
-            } else if character != "\r" {
-                lines[lines.count - 1].masked.append(character)
+            } else if character != .carriageReturn {
+                lines[lines.count - 1].masked.append(character.character)
                 column += 1
             }
             index += 1
@@ -245,4 +209,35 @@ enum TemplateToken: Equatable {
         }
         return tokens
     }
+}
+
+/// What the lexer reads a template as: Characters, or the bytes of ASCII text.
+protocol LexUnit: Equatable {
+    static var open: Self { get }
+    static var close: Self { get }
+    static var dash: Self { get }
+    static var lineFeed: Self { get }
+    static var carriageReturn: Self { get }
+    var isLineBreak: Bool { get }
+    var character: Character { get }
+}
+
+extension UInt8: LexUnit {
+    static var open: UInt8 { UInt8(ascii: "{") }
+    static var close: UInt8 { UInt8(ascii: "}") }
+    static var dash: UInt8 { UInt8(ascii: "-") }
+    static var lineFeed: UInt8 { UInt8(ascii: "\n") }
+    static var carriageReturn: UInt8 { UInt8(ascii: "\r") }
+    var isLineBreak: Bool { self == Self.lineFeed }
+    var character: Character { Character(Unicode.Scalar(self)) }
+}
+
+extension Character: LexUnit {
+    static var open: Character { "{" }
+    static var close: Character { "}" }
+    static var dash: Character { "-" }
+    static var lineFeed: Character { "\n" }
+    static var carriageReturn: Character { "\r" }
+    var isLineBreak: Bool { self == "\n" || self == "\r\n" }
+    var character: Character { self }
 }
