@@ -46,18 +46,20 @@ helm=${RENDER_CHECK_HELM:-}
 [ -n "$helm" ] || helm=$(command -v helm 2>/dev/null || true)
 [ -n "$helm" ] || { [ -x /opt/helm/bin/helm ] && helm=/opt/helm/bin/helm; } || true
 if [ -n "$helm" ] && [ -d ../shared/charts ]; then
+    # Its own scratch file: two `make fuzz` started together each write seeds.
+    render=$(mktemp)
     for chart in ../shared/charts/*/; do
         name=$(basename "$chart")
-        if "$helm" template "fuzz-$name" "$chart" --namespace fuzz > "$SEEDS/render.tmp" 2>/dev/null; then
-            { printf '0'; cat "$SEEDS/render.tmp"; } > "$SEEDS/0_chart_$name"
+        if "$helm" template "fuzz-$name" "$chart" --namespace fuzz > "$render" 2>/dev/null; then
+            { printf '0'; cat "$render"; } > "$SEEDS/0_chart_$name"
             # Measured ownership: computed values, NUL, the render, NUL, the render truncated.
-            { printf '3'; "$helm" show values "$chart" 2>/dev/null || true; printf '\000'; cat "$SEEDS/render.tmp"
-              printf '\000'; head -c 4000 "$SEEDS/render.tmp"; } > "$SEEDS/3_chart_$name"
+            { printf '3'; "$helm" show values "$chart" 2>/dev/null || true; printf '\000'; cat "$render"
+              printf '\000'; head -c 4000 "$render"; } > "$SEEDS/3_chart_$name"
         else
             echo "fuzz: helm could not render $chart; no seed from it" >&2
         fi
     done
-    rm -f "$SEEDS/render.tmp"
+    rm -f "$render"
 else
     echo "fuzz: no helm found; seeds from ../shared/charts skipped" >&2
 fi
