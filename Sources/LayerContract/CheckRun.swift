@@ -149,7 +149,7 @@ public struct CheckRun: Sendable {
     }
 
     private func read(_ input: Input, contract: Contract) -> InputRead {
-        var sieve = ResourceSieve(contract: contract, options: options, origin: input.origin,
+        var sieve = ResourceSieve(contract: contract, origin: input.origin,
                                   rereadable: input.source != .standardInput)
         // Findings point only at resources the sieve keeps, so only their
         // documents' paths are kept, once per distinct resource.

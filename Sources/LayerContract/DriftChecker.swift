@@ -27,27 +27,18 @@ public struct DriftChecker: Sendable {
     public func check(_ resources: [CheckedResource]) -> [Finding] {
         var findings = FindingSet()
         let index = ResourceIndex(resources)
+        // The resources a component consists of: its Service and the workloads its selector picks.
         var componentResources = Set<ResourceIdentity>()
-        for service in checkedServices {
+        for service in contract.services where options.components?.contains(service.component.value) ?? true {
+            let workloads = index.workloads(selectedBy: service.selector.map { ($0.key.value, $0.value.value) })
             checkService(service, index: index, into: &findings)
-            checkWorkloads(of: service, index: index, into: &findings)
-            componentResources.formUnion(Self.resources(of: service, in: index))
+            checkWorkloads(workloads, of: service, into: &findings)
+            if let found = index.service(named: service.serviceName.value) { componentResources.insert(found.identity) }
+            componentResources.formUnion(workloads.map(\.checked.identity))
         }
         checkNamespaces(resources, components: componentResources, into: &findings)
         checkReleaseMetadata(resources, into: &findings)
         return findings.findings
-    }
-
-    private var checkedServices: [Contract.Service] {
-        contract.services.filter { options.components?.contains($0.component.value) ?? true }
-    }
-
-    /// The resources a contract component consists of: its Service and the
-    /// workloads its selector picks.
-    private static func resources(of service: Contract.Service, in index: ResourceIndex) -> [ResourceIdentity] {
-        let selector = service.selector.map { ($0.key.value, $0.value.value) }
-        return (index.service(named: service.serviceName.value).map { [$0.identity] } ?? [])
-            + index.workloads(selectedBy: selector).map(\.checked.identity)
     }
 
     // MARK: - Service families
@@ -161,10 +152,10 @@ public struct DriftChecker: Sendable {
 
     // MARK: - Workload families
 
-    private func checkWorkloads(of service: Contract.Service, index: ResourceIndex, into findings: inout FindingSet) {
+    private func checkWorkloads(_ workloads: [ResourceIndex.Workload], of service: Contract.Service,
+                                into findings: inout FindingSet) {
         let component = service.component.value
-        let selector = service.selector.map { ($0.key.value, $0.value.value) }
-        for workload in index.workloads(selectedBy: selector) {
+        for workload in workloads {
             let resource = workload.checked.resource
             let prefix = workload.checked.keyPrefix
             let required = [(contract.requiredLabels, resource.labels, "label", CheckFamily.workloadLabel),

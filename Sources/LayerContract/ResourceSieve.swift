@@ -79,7 +79,7 @@ struct ResourceSieve {
         var appVersion: [UInt8]?
     }
 
-    init(contract: Contract, options: DriftChecker.Options, origin: InputOrigin, rereadable: Bool) {
+    init(contract: Contract, origin: InputOrigin, rereadable: Bool) {
         self.origin = origin
         var names: [[UInt8]] = []
         for service in contract.services where !names.contains(Array(service.serviceName.value.utf8)) {
