@@ -12,7 +12,9 @@ import ManifestModel
 /// that split, for each leaf still unexplained, the smallest group that
 /// changed it, many leaves sharing each render. Keys that make leaves
 /// vanish (switches, names of list items) are kept out of most groups of the
-/// second wave, since a leaf that is gone says nothing.
+/// second wave, since a leaf that is gone says nothing; a leaf that keeps
+/// vanishing has the keys of its switch halved until one is left; and an
+/// item renamed in place is read through its new name.
 public struct OwnershipExperiment: Sendable {
     public struct Budget: Sendable {
         /// Renders at most, the base included.
@@ -40,7 +42,7 @@ public struct OwnershipExperiment: Sendable {
     public var budget: Budget
     public var seed: UInt64
     /// Names the design: a cached measurement made by another design is measured again.
-    public static let version = "render-check ownership experiment 8"
+    public static let version = "render-check ownership experiment 9"
 
     public init(budget: Budget = Budget(), seed: UInt64 = 0x7265_6e64_6572) {
         self.budget = budget
@@ -98,7 +100,12 @@ extension OwnershipExperiment {
         var positives: [[KeySet]] = []
         var volatile: [Bool] = []
         var vanished: [Int] = []
-        var lastVanishedIn: [KeySet?] = []
+        /// Keys that were in some group with the leaf present: none of them alone switches it off.
+        var presentWith: [KeySet] = []
+        /// The fewest keys known to hold a switch of the leaf: split until one is left.
+        var switchSuspects: [KeySet?] = []
+        /// Sequences of the base render with named items, outer ones first.
+        var namedSequences: [(RenderedLeaves.Key, [String?])] = []
         /// Sequences above a positional leaf, with their base lengths.
         var positional: [[(RenderedLeaves.Key, Int)]] = []
 
@@ -180,7 +187,10 @@ extension OwnershipExperiment {
             positives = Array(repeating: [], count: count)
             volatile = Array(repeating: false, count: count)
             vanished = Array(repeating: 0, count: count)
-            lastVanishedIn = Array(repeating: nil, count: count)
+            presentWith = confirmed
+            namedSequences = base.itemNames.sorted { ($0.key.path.count, $0.key.path, $0.key.source, $0.key.ordinal) < ($1.key.path.count, $1.key.path, $1.key.source, $1.key.ordinal) }
+                .map { ($0.key, $0.value) }
+            switchSuspects = Array(repeating: nil, count: count)
             positional = base.keys.map { key in
                 var sequences: [(RenderedLeaves.Key, Int)] = []
                 var path = key.path[...]
@@ -321,25 +331,35 @@ extension OwnershipExperiment {
 
         mutating func observe(_ group: KeySet, _ leaves: RenderedLeaves) {
             let live = group.intersection(active)
-            let renamers = renamingKeys(in: leaves, live: live)
+            let renamed = renames(in: leaves, live: live)
             for (index, key) in base.keys.enumerated() where !volatile[index] {
-                guard let value = leaves.values[key] else {
+                // A key that renamed an item this leaf sits under made another
+                // item: existence, so it is no driver of the leaf.
+                var renamers: KeySet?
+                if key.path.contains("[name=") {
+                    renamers = renamed.keys[RenderedLeaves.DocumentKey(source: key.source, ordinal: key.ordinal)]
+                    if let renamers { candidates[index].subtract(renamers) }
+                }
+                let now = renamed.translate(key)
+                guard let value = leaves.values[now] else {
                     vanished[index] += 1
-                    // A key that renamed an item this leaf sits under made another
-                    // item: existence, so it is no driver of the leaf.
-                    if let renamed = renamers[RenderedLeaves.DocumentKey(source: key.source, ordinal: key.ordinal)],
-                       key.path.contains("[name=") {
-                        candidates[index].subtract(renamed)
+                    let suspects = live.intersection(candidates[index]).subtracting(presentWith[index])
+                    if !suspects.isEmpty, suspects.count < switchSuspects[index]?.count ?? Int.max {
+                        switchSuspects[index] = suspects
                     }
-                    lastVanishedIn[index] = live.intersection(candidates[index])
                     continue
                 }
+                presentWith[index].formUnion(live)
+                // The name of a renamed item (or a copy of it) changed with the
+                // renaming: that says nothing of the other keys in the group.
+                if now != key, let renamers, value != base.values[key],
+                   perturbation.marks(in: value).contains(where: renamers.contains) { continue }
                 if value == base.values[key] {
                     candidates[index].subtract(live)
                     continue
                 }
                 positives[index].append(live)
-                let shifted = positional[index].contains { leaves.sequenceCounts[$0.0] != $0.1 }
+                let shifted = positional[index].contains { leaves.sequenceCounts[renamed.translate($0.0)] != $0.1 }
                 guard !shifted else { continue }
                 for mark in perturbation.marks(in: value) where live.contains(mark) && candidates[index].contains(mark) {
                     carried[index].insert(mark)
@@ -352,10 +372,31 @@ extension OwnershipExperiment {
             }
         }
 
-        /// Per document, the marked keys found in the `[name=…]` of an item
-        /// the base render does not have: keys that renamed an item.
-        func renamingKeys(in leaves: RenderedLeaves, live: KeySet) -> [RenderedLeaves.DocumentKey: KeySet] {
-            var found: [RenderedLeaves.DocumentKey: KeySet] = [:]
+        /// Items a live key renamed, per document: the keys whose mark is in the
+        /// `[name=…]` of an item the base render does not have (renaming is
+        /// existence, so they drive nothing below it), and, where the item kept
+        /// its place in a sequence of the same length, where its leaves are now,
+        /// so the rest of the group is still seen through it.
+        struct Renames {
+            var keys: [RenderedLeaves.DocumentKey: KeySet] = [:]
+            /// Base item path to its path in this render, outer items first.
+            var moves: [RenderedLeaves.DocumentKey: [(from: String, to: String)]] = [:]
+
+            /// `path` with the longest renamed item it starts with replaced.
+            func translate(_ key: RenderedLeaves.Key) -> RenderedLeaves.Key {
+                guard let list = moves[RenderedLeaves.DocumentKey(source: key.source, ordinal: key.ordinal)] else { return key }
+                var best: (from: String, to: String)?
+                for move in list where key.path.hasPrefix(move.from) && move.from.count > best?.from.count ?? -1 {
+                    let rest = key.path.dropFirst(move.from.count)
+                    if rest.isEmpty || rest.first == "." || rest.first == "[" { best = move }
+                }
+                guard let best else { return key }
+                return RenderedLeaves.Key(source: key.source, ordinal: key.ordinal, path: best.to + key.path.dropFirst(best.from.count))
+            }
+        }
+
+        func renames(in leaves: RenderedLeaves, live: KeySet) -> Renames {
+            var found = Renames()
             for key in leaves.keys where base.values[key] == nil && key.path.contains("[name=") {
                 var rest = key.path[...]
                 while let open = rest.firstRange(of: "[name=") {
@@ -363,9 +404,21 @@ extension OwnershipExperiment {
                     let name = String(rest[open.upperBound..<close])
                     rest = rest[rest.index(after: close)...]
                     for mark in perturbation.marks(in: name) where live.contains(mark) {
-                        found[RenderedLeaves.DocumentKey(source: key.source, ordinal: key.ordinal),
-                              default: KeySet(capacity: keyCount)].insert(mark)
+                        found.keys[RenderedLeaves.DocumentKey(source: key.source, ordinal: key.ordinal),
+                                   default: KeySet(capacity: keyCount)].insert(mark)
                     }
+                }
+            }
+            guard !found.keys.isEmpty else { return found }
+            for (sequence, names) in namedSequences {
+                let document = RenderedLeaves.DocumentKey(source: sequence.source, ordinal: sequence.ordinal)
+                guard found.keys[document] != nil else { continue }
+                let now = found.translate(sequence)
+                guard leaves.sequenceCounts[now] == base.sequenceCounts[sequence], let current = leaves.itemNames[now] else { continue }
+                for (position, name) in names.enumerated() {
+                    guard let name, position < current.count, let renamed = current[position], renamed != name,
+                          !names.contains(renamed), perturbation.marks(in: renamed).contains(where: live.contains) else { continue }
+                    found.moves[document, default: []].append((sequence.path + "[name=\(name)]", now.path + "[name=\(renamed)]"))
                 }
             }
             return found
@@ -379,11 +432,14 @@ extension OwnershipExperiment {
             }
         }
 
-        /// A group whose only candidate vanished the leaf: that key switches it, it does not drive it.
+        /// Suspects narrowed to one key: that key switches the leaf, it does not drive it.
         mutating func dropSwitch(_ index: Int) {
-            if let gone = lastVanishedIn[index], gone.count == 1, let key = gone.members.first, !confirmed[index].contains(key) {
+            guard let suspects = switchSuspects[index]?.intersection(candidates[index]).subtracting(presentWith[index]) else { return }
+            if suspects.count == 1, let key = suspects.members.first, !confirmed[index].contains(key) {
                 candidates[index].remove(key)
-                lastVanishedIn[index] = nil
+                switchSuspects[index] = nil
+            } else {
+                switchSuspects[index] = suspects.count > 1 ? suspects : nil
             }
         }
 
@@ -415,8 +471,10 @@ extension OwnershipExperiment {
                     guard !onlyUnknown || confirmed[index].isEmpty else { continue }
                     pending.append((index, group, !confirmed[index].isEmpty, group.count))
                 } else if !onlyUnknown, positives[index].isEmpty, !candidates[index].isEmpty {
-                    // Never changed, but some keys never came with the leaf present: try them.
-                    presence.append((index, candidates[index], true, candidates[index].count))
+                    // Never changed, but some keys never came with the leaf present: try
+                    // them, halving the suspects of a switch first so the rest can be seen.
+                    let group = switchSuspects[index] ?? candidates[index]
+                    presence.append((index, group, true, group.count))
                 }
             }
             // Leaves with no known driver first: they are what recall is made of.

@@ -29,6 +29,9 @@ public struct RenderedLeaves: Sendable {
     /// Element counts of sequences, by the sequence's own path: a positional
     /// leaf whose list grew or shrank has shifted, not changed in place.
     public private(set) var sequenceCounts: [Key: Int] = [:]
+    /// The `name` of each item of a sequence that has named items, in order:
+    /// an item renamed in place is still the same item.
+    public private(set) var itemNames: [Key: [String?]] = [:]
     /// `Kind/namespace/name` of each document that has them.
     public private(set) var identities: [DocumentKey: String] = [:]
 
@@ -54,6 +57,13 @@ public struct RenderedLeaves: Sendable {
         }
         document.walk { leaf in
             let key = Key(source: source, ordinal: ordinal, path: RenderedSegment.describe(leaf.path))
+            if case .item(let index, let name?) = leaf.path.last {
+                let sequence = Key(source: source, ordinal: ordinal, path: RenderedSegment.describe(Array(leaf.path.dropLast())))
+                var names = itemNames[sequence] ?? []
+                while names.count < index { names.append(nil) }
+                names.append(name)
+                itemNames[sequence] = names
+            }
             if leaf.isScalar {
                 if values.updateValue(document.text(document.resolved(leaf.node)), forKey: key) == nil { keys.append(key) }
             } else if document.kind(leaf.node) == .sequence {

@@ -136,6 +136,35 @@ final class OwnershipExperimentTests: XCTestCase {
         XCTAssertEqual(first.encoded(digest: "d"), second.encoded(digest: "d"))
     }
 
+    /// With every key changed at once, the container is renamed: its leaves
+    /// are read through the renamed item, so the image and the env value are
+    /// measured from that one render, and the key that renamed the item owns
+    /// none of them (renaming is existence).
+    func testLeavesUnderARenamedItemAreReadThroughIt() throws {
+        let chart = Self.chart.replacingOccurrences(of: "/measured", with: "/renamed")
+        let renderer = ProcessRenderer(helm: try helm(), chart: chart)
+        // The base, its repeat, and the two all-keys renders: nothing else to learn from.
+        let experiment = OwnershipExperiment(budget: .init(maxRenders: 4, softRenders: 4, waveRenders: 0))
+        let measured: MeasuredOwnership
+        switch experiment.measure(renderer, tested: ConditionReads.scan(chart: chart)) {
+        case .success(let result): measured = result
+        case .failure(let failure): throw failure
+        }
+        XCTAssertEqual(measured.renders, 4)
+        func leaf(_ path: String) throws -> MeasuredOwnership.Leaf {
+            try XCTUnwrap(measured.leaf(source: "renamed/templates/deployment.yaml", identity: "Deployment//rel-app",
+                                        ordinal: 0, path: path, value: nil), path)
+        }
+        let image = try leaf("spec.template.spec.containers[name=app].image")
+        XCTAssertEqual(image.status, .measured)
+        XCTAssertEqual(anchors(image), ["values.image"])
+        let level = try leaf("spec.template.spec.containers[name=app].env[name=LOG_LEVEL].value")
+        XCTAssertEqual(level.status, .measured)
+        XCTAssertEqual(anchors(level), ["values.logLevel"])
+        let name = try leaf("spec.template.spec.containers[name=app].name")
+        XCTAssertFalse(anchors(name).contains("values.nameOverride"), "a renamed item is another item, not a changed name")
+    }
+
     // MARK: - Pieces
 
     func testMarksAreFoundInRenderedText() throws {
