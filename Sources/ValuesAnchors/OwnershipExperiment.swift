@@ -42,7 +42,7 @@ public struct OwnershipExperiment: Sendable {
     public var budget: Budget
     public var seed: UInt64
     /// Names the design: a cached measurement made by another design is measured again.
-    public static let version = "render-check ownership experiment 9"
+    public static let version = "render-check ownership experiment 10"
 
     public init(budget: Budget = Budget(), seed: UInt64 = 0x7265_6e64_6572) {
         self.budget = budget
@@ -97,6 +97,12 @@ extension OwnershipExperiment {
         var candidates: [KeySet] = []
         var confirmed: [KeySet] = []
         var carried: [KeySet] = []
+        /// The live keys of each render read, in order.
+        var observed: [KeySet] = []
+        /// Per base leaf, the renders (by `observed` index) in which it kept its
+        /// base value, and those in which it carried a mark.
+        var quietIn: [[Int]] = []
+        var carriedIn: [[Int]] = []
         var positives: [[KeySet]] = []
         var volatile: [Bool] = []
         var vanished: [Int] = []
@@ -184,6 +190,8 @@ extension OwnershipExperiment {
             candidates = Array(repeating: active, count: count)
             confirmed = Array(repeating: KeySet(capacity: keyCount), count: count)
             carried = confirmed
+            quietIn = Array(repeating: [], count: count)
+            carriedIn = quietIn
             positives = Array(repeating: [], count: count)
             volatile = Array(repeating: false, count: count)
             vanished = Array(repeating: 0, count: count)
@@ -242,18 +250,18 @@ extension OwnershipExperiment {
         mutating func refused(_ group: KeySet, message: String, near failing: String) -> [KeySet] {
             let live = group.intersection(active)
             let members = live.members
-            // A key refused since this group was sent may be the whole reason: try again without it.
-            if live != group.intersection(active.union(refused)) { return members.isEmpty ? [] : [live] }
-            if members.count <= 1 {
-                for key in members { refuse(key) }
-                return []
-            }
             // A schema path or a mark in Helm's own message names the culprit.
             let named = members.filter { names(message, key: $0) }
             if !named.isEmpty {
                 for key in named { refuse(key) }
                 let rest = members.filter { !named.contains($0) }
                 return rest.isEmpty ? [] : [KeySet(capacity: keyCount, members: rest)]
+            }
+            // A key refused since this group was sent may be the whole reason: try again without it.
+            if live != group.intersection(active.union(refused)) { return members.isEmpty ? [] : [live] }
+            if members.count <= 1 {
+                for key in members { refuse(key) }
+                return []
             }
             // Marks printed near the line that no longer parses are suspects, not
             // culprits (a value printed next to it is marked too): each side alone.
@@ -356,16 +364,21 @@ extension OwnershipExperiment {
                    perturbation.marks(in: value).contains(where: renamers.contains) { continue }
                 if value == base.values[key] {
                     candidates[index].subtract(live)
+                    quietIn[index].append(observed.count)
                     continue
                 }
                 positives[index].append(live)
                 let shifted = positional[index].contains { leaves.sequenceCounts[renamed.translate($0.0)] != $0.1 }
                 guard !shifted else { continue }
+                var carries = false
                 for mark in perturbation.marks(in: value) where live.contains(mark) && candidates[index].contains(mark) {
                     carried[index].insert(mark)
                     confirmed[index].insert(mark)
+                    carries = true
                 }
+                if carries { carriedIn[index].append(observed.count) }
             }
+            observed.append(live)
             for index in base.keys.indices {
                 if !positives[index].isEmpty { settle(index) }
                 dropSwitch(index)
@@ -466,6 +479,8 @@ extension OwnershipExperiment {
             guard count > 0 else { return [] }
             var pending: [(index: Int, group: KeySet, known: Bool, size: Int)] = []
             var presence: [(index: Int, group: KeySet, known: Bool, size: Int)] = []
+            // Carried keys never yet seen without their companions: change them alone.
+            var alone: [(take: KeySet, avoid: KeySet)] = []
             for index in base.keys.indices where !volatile[index] {
                 if !positives[index].isEmpty, let group = unexplained(index) {
                     guard !onlyUnknown || confirmed[index].isEmpty else { continue }
@@ -475,23 +490,35 @@ extension OwnershipExperiment {
                     // them, halving the suspects of a switch first so the rest can be seen.
                     let group = switchSuspects[index] ?? candidates[index]
                     presence.append((index, group, true, group.count))
+                } else if case let (companions, untried) = carriedAlongside(index), !untried.isEmpty {
+                    alone.append((untried, companions))
                 }
             }
+            // Past the soft budget they ride along in a round held anyway, never one of their own.
+            if onlyUnknown && pending.isEmpty { alone = [] }
             // Leaves with no known driver first: they are what recall is made of.
             pending.sort { ($0.known ? 1 : 0, $0.size, $0.index) < ($1.known ? 1 : 0, $1.size, $1.index) }
             pending += presence
-            var placed = [Bool](repeating: false, count: pending.count)
+            var entries = pending.map { entry in
+                let take = half(entry.group)
+                return (take: take, avoid: candidates[entry.index].subtracting(take))
+            }
+            entries += alone
+            var placed = [Bool](repeating: false, count: entries.count)
             var result: [KeySet] = []
-            for _ in 0..<count {
+            // The last render of a round takes the keys to change alone first:
+            // their companions would keep them out of every render otherwise.
+            let aloneFirst = Array(pending.count..<entries.count) + Array(0..<pending.count)
+            for render in 0..<count {
                 var chosen = KeySet(capacity: keyCount)
                 var forbidden = KeySet(capacity: keyCount)
                 var any = false
-                for (slot, entry) in pending.enumerated() where !placed[slot] {
-                    let half = self.half(entry.group)
-                    let others = candidates[entry.index].subtracting(half)
-                    guard half.isDisjoint(with: forbidden), chosen.isDisjoint(with: others) else { continue }
-                    chosen.formUnion(half)
-                    forbidden.formUnion(others)
+                let order = render == count - 1 && count > 1 ? aloneFirst : Array(entries.indices)
+                for slot in order where !placed[slot] {
+                    let entry = entries[slot]
+                    guard entry.take.isDisjoint(with: forbidden), chosen.isDisjoint(with: entry.avoid) else { continue }
+                    chosen.formUnion(entry.take)
+                    forbidden.formUnion(entry.avoid)
                     placed[slot] = true
                     any = true
                 }
@@ -512,6 +539,38 @@ extension OwnershipExperiment {
 
         // MARK: - Result
 
+        /// The companions of a leaf's carried marks (the other keys changed in
+        /// every render that carried one), and the carried keys not yet seen
+        /// with the leaf present and none of them. A mark that shows only with
+        /// a companion may be the key's only when another key enables it (an
+        /// existing secret's key name, used only when the secret is named).
+        func carriedAlongside(_ index: Int) -> (companions: KeySet, untried: KeySet) {
+            let none = KeySet(capacity: keyCount)
+            guard let first = carriedIn[index].first else { return (none, none) }
+            var companions = observed[first]
+            for render in carriedIn[index].dropFirst() { companions = companions.intersection(observed[render]) }
+            companions.subtract(carried[index])
+            guard !companions.isEmpty else { return (none, none) }
+            var untried = carried[index]
+            for render in quietIn[index] where observed[render].isDisjoint(with: companions) {
+                untried.subtract(observed[render])
+            }
+            return (companions, untried)
+        }
+
+        /// Carried keys that left the leaf unchanged when changed without
+        /// their companions: they change it only alongside another key, and
+        /// alone (as spec section 5.2 changes them) they do not.
+        func carriedOnlyAlongside(_ index: Int) -> KeySet {
+            var dropped = KeySet(capacity: keyCount)
+            let (companions, _) = carriedAlongside(index)
+            guard !companions.isEmpty else { return dropped }
+            for render in quietIn[index] where observed[render].isDisjoint(with: companions) {
+                dropped.formUnion(observed[render].intersection(carried[index]))
+            }
+            return dropped
+        }
+
         func result() -> MeasuredOwnership {
             var unique: [RenderedLeaves.DocumentKey: Bool] = [:]
             var seen: [String: Int] = [:]
@@ -523,10 +582,11 @@ extension OwnershipExperiment {
                 let name = unique[document] == true ? base.identities[document]! : "#\(key.ordinal)"
                 let value = base.values[key] ?? ""
                 let leaf: MeasuredOwnership.Leaf
+                let alone = volatile[index] ? KeySet(capacity: keyCount) : carriedOnlyAlongside(index)
                 if volatile[index] {
                     leaf = .init(value: value, status: .volatile)
-                } else if !confirmed[index].isEmpty {
-                    let carriedKeys = carried[index].members
+                } else if !confirmed[index].subtracting(alone).isEmpty {
+                    let carriedKeys = carried[index].subtracting(alone).members
                     let others = confirmed[index].subtracting(carried[index]).members
                     leaf = .init(value: value, status: .measured,
                                  drivers: (carriedKeys + others).map { perturbation.keys[$0].path }, carried: carriedKeys.count)

@@ -141,15 +141,8 @@ final class OwnershipExperimentTests: XCTestCase {
     /// measured from that one render, and the key that renamed the item owns
     /// none of them (renaming is existence).
     func testLeavesUnderARenamedItemAreReadThroughIt() throws {
-        let chart = Self.chart.replacingOccurrences(of: "/measured", with: "/renamed")
-        let renderer = ProcessRenderer(helm: try helm(), chart: chart)
         // The base, its repeat, and the two all-keys renders: nothing else to learn from.
-        let experiment = OwnershipExperiment(budget: .init(maxRenders: 4, softRenders: 4, waveRenders: 0))
-        let measured: MeasuredOwnership
-        switch experiment.measure(renderer, tested: ConditionReads.scan(chart: chart)) {
-        case .success(let result): measured = result
-        case .failure(let failure): throw failure
-        }
+        let measured = try measure(fixture: "renamed", budget: .init(maxRenders: 4, softRenders: 4, waveRenders: 0))
         XCTAssertEqual(measured.renders, 4)
         func leaf(_ path: String) throws -> MeasuredOwnership.Leaf {
             try XCTUnwrap(measured.leaf(source: "renamed/templates/deployment.yaml", identity: "Deployment//rel-app",
@@ -165,7 +158,53 @@ final class OwnershipExperimentTests: XCTestCase {
         XCTAssertFalse(anchors(name).contains("values.nameOverride"), "a renamed item is another item, not a changed name")
     }
 
+    func measure(fixture: String, budget: OwnershipExperiment.Budget = .init()) throws -> MeasuredOwnership {
+        let chart = Self.chart.replacingOccurrences(of: "/measured", with: "/\(fixture)")
+        let renderer = ProcessRenderer(helm: try helm(), chart: chart)
+        switch OwnershipExperiment(budget: budget).measure(renderer, tested: ConditionReads.scan(chart: chart)) {
+        case .success(let result): return result
+        case .failure(let failure): throw failure
+        }
+    }
+
+    /// The key name of an existing secret is printed only when the secret is
+    /// named: changed alone (spec section 5.2) it changes nothing, so its mark,
+    /// seen only with the secret's, does not make it an owner.
+    func testAMarkSeenOnlyWithTheKeyThatEnablesItIsNoOwner() throws {
+        let measured = try measure(fixture: "companions")
+        let key = try XCTUnwrap(measured.leaf(source: "companions/templates/deployment.yaml", identity: "Deployment//rel-app", ordinal: 0,
+                                              path: "spec.template.spec.volumes[name=password].secret.items[0].key", value: nil))
+        XCTAssertFalse(anchors(key).contains("values.existingSecretKey"), "\(anchors(key))")
+        XCTAssertEqual(anchors(key), ["values.existingSecret"], "naming the secret alone switches the key name")
+        let image = try XCTUnwrap(measured.leaf(source: "companions/templates/deployment.yaml", identity: "Deployment//rel-app", ordinal: 0,
+                                                path: "spec.template.spec.containers[name=app].image", value: nil))
+        XCTAssertEqual(anchors(image), ["values.image"])
+    }
+
+    /// Three keys a helper refuses, one failure at a time, each named by its
+    /// mark in Helm's message: all three are refused, the printed keys measured.
+    func testKeysTheChartRefusesAreUnmeasuredAndTheRestMeasured() throws {
+        let measured = try measure(fixture: "refusing")
+        XCTAssertEqual(Set(measured.unmeasured.map(\.anchor)), ["values.preset", "values.tier", "values.mode"])
+        let port = try XCTUnwrap(measured.leaf(source: "refusing/templates/deployment.yaml", identity: "Deployment//rel-web", ordinal: 0,
+                                               path: "spec.template.spec.containers[name=app].ports[0].containerPort", value: nil))
+        XCTAssertEqual(anchors(port), ["values.port"])
+    }
+
     // MARK: - Pieces
+
+    /// A refusal read after another key of the same batch was refused: the
+    /// key Helm's message names is refused at once, not sent again unread.
+    func testARefusalNamesItsKeyEvenAfterAnotherWasRefused() throws {
+        let values = try OwnershipExperiment.values(Array("a: first\nb: second\nc: third\n".utf8))
+        let perturbation = ValuesPerturbation(values: values)
+        var run = OwnershipExperiment.Run(perturbation: perturbation, budget: .init(), seed: 1, held: [])
+        run.refuse(1)
+        guard case .suffix(let mark) = perturbation.keys[0].mark else { return XCTFail("a string key is marked by a suffix") }
+        let retry = run.refused(.all(3), message: "Error: execution error: first\(mark) is not allowed", near: "")
+        XCTAssertEqual(run.refused.members, [0, 1], "the key the message names is refused")
+        XCTAssertEqual(retry.map(\.members), [[2]], "only the rest is rendered again")
+    }
 
     func testMarksAreFoundInRenderedText() throws {
         let values = try OwnershipExperiment.values(Array("a: x\nb: 80\nc: \"\"\nd: 1.5\ne: true\nf: null\nblock: |\n  k: v\n".utf8))

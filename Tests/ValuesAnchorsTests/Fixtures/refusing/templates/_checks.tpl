@@ -1,0 +1,3 @@
+{{- define "refusing.oneOf" -}}
+{{- if not (has .value .allowed) }}{{ fail (printf "%s is not one of %s" .value (join ", " .allowed)) }}{{ end -}}
+{{- end -}}
