@@ -282,7 +282,7 @@ struct TemplateAnalyzer {
                 }
                 for contribution in insertion.result.contributions {
                     switch contribution.reference {
-                    case .helper(let name, let context) where contribution.role == .output:
+                    case .helper(let name, let context) where contribution.role == .output || contribution.role == .fallback:
                         guard depth < Self.maxHelperDepth, let helper = helpers[name] else { continue }
                         sites += analyze(helper.lines[...], file: helper.file, context: context, basePath: path,
                                          via: via + ["include \"\(name)\""], depth: depth + 1, skipDefinitions: false)

@@ -51,6 +51,9 @@ final class TemplateContextTests: XCTestCase {
         {{- define "t.agentAware" -}}
         {{- if .isAgent }}{{ .Values.agent.image }}{{ else }}{{ .Values.image.repository }}{{ end -}}
         {{- end -}}
+        {{- define "t.accountName" -}}
+        {{- default (include "t.name" .) .Values.service.name -}}
+        {{- end -}}
         {{- define "t.first" -}}
         {{ index . 0 }}
         {{- end -}}
@@ -70,6 +73,7 @@ final class TemplateContextTests: XCTestCase {
           pipeMerge: {{ include "t.agentAware" ($ | merge (dict "isAgent" false)) }}
           deepCopy: {{ include "t.image" (deepCopy $) }}
           list: {{ include "t.first" (list .Values.message "x") }}
+          account: {{ include "t.accountName" . }}
           index: {{ index .Values.extra "a" "b" }}
           get: {{ get .Values.image "tag" | quote }}
           dig: {{ dig "a" "b" "none" .Values.extra }}
@@ -154,6 +158,10 @@ final class TemplateContextTests: XCTestCase {
         let name = try XCTUnwrap(leaves.first { RenderedSegment.describe($0.path) == "metadata.name" })
         let owner = try XCTUnwrap(ownership.provenance(source: name.source, path: name.path, value: name.value))
         XCTAssertEqual(owner.controlledBy.map(\.anchor), ["values.nameOverride"], "an empty override behind a default")
+        // A helper as the fallback of an empty key (`default (include "x.fullname" .) .Values.sa.name`):
+        // what it prints is the value, so what flows through it is read.
+        XCTAssertEqual(try claims("account").value, "contexts")
+        XCTAssertEqual(try claims("account").claims, ["values.service.name", "values.nameOverride"])
     }
 
     func testConditionsAreNeverOwners() throws {
