@@ -72,7 +72,7 @@ public struct ChartOwnership: Sendable {
     private func reading(_ sites: TemplateSiteLookup, path: [RenderedSegment], value: String?) -> Provenance? {
         var best: (score: Int, provenance: Provenance)?
         // A line that names the key literally beats one that computes a key.
-        let candidates = sites.sites(endingLike: path).filter { Self.matches($0.keyPath, path[...]) }
+        let candidates = sites.sites(matching: path)
         let literal = candidates.filter { !$0.keyPath.contains(.anyKey) }
         for site in literal.isEmpty ? candidates : literal {
             let evaluated = evaluate(site, path: path, value: value)
@@ -98,9 +98,7 @@ public struct ChartOwnership: Sendable {
         }
         if let best { return best.provenance }
         // Nothing writes this exact key: the nearest enclosing line owns it.
-        let ancestor = sites.all.filter { $0.keyPath.count < path.count && Self.matches($0.keyPath, path[..<$0.keyPath.count]) }
-            .max { $0.keyPath.count < $1.keyPath.count }
-        guard let ancestor else { return nil }
+        guard let ancestor = sites.nearestEnclosing(path) else { return nil }
         return Provenance(layer: .chartTemplates, anchor: nil, location: ancestor.template, template: ancestor.template,
                           via: ancestor.via.first, controlledBy: [])
     }

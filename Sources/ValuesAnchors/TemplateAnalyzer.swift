@@ -517,65 +517,70 @@ struct LineShape {
     var fragments: [String] = []
     var isBlockScalarHeader = false
 
-    init(_ masked: [Character]) {
+    /// Reads a line's masked text, as ASCII bytes or as Characters.
+    init<Unit: LexUnit>(_ masked: [Unit]) {
+        let space = Unit.ascii(" "), tab = Unit.ascii("\t"), marker = Unit.marker
+        let colon = Unit.ascii(":"), dash = Unit.ascii("-"), double = Unit.ascii("\""), single = Unit.ascii("'")
+        let brace = Unit.ascii("{"), bracket = Unit.ascii("["), pipe = Unit.ascii("|"), folded = Unit.ascii(">")
         var index = 0
-        while index < masked.count, masked[index] == " " { index += 1 }
+        while index < masked.count, masked[index] == space { index += 1 }
         indent = index
-        hasContent = masked[index...].contains { $0 != " " && $0 != "\t" && $0 != TemplateLexer.marker }
+        hasContent = masked[index...].contains { $0 != space && $0 != tab && $0 != marker }
         guard hasContent else { return }
-        if masked[index] == "#" { hasContent = false; return }
-        while index < masked.count, masked[index] == "-", index + 1 == masked.count || masked[index + 1] == " " {
+        if masked[index] == Unit.ascii("#") { hasContent = false; return }
+        while index < masked.count, masked[index] == dash, index + 1 == masked.count || masked[index + 1] == space {
             dashes.append(index)
             index += 1
-            while index < masked.count, masked[index] == " " { index += 1 }
+            while index < masked.count, masked[index] == space { index += 1 }
         }
         guard index < masked.count else { return }
         fragments = Self.fragments(masked[index...])
         // The key ends at the first `: ` (or `:` at the end) outside quotes.
         var cursor = index
-        var quote: Character?
+        var quote: Unit?
         while cursor < masked.count {
             let character = masked[cursor]
             if let open = quote {
                 if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
+            } else if character == double || character == single {
                 if cursor == index { quote = character }
-            } else if character == ":" && (cursor + 1 == masked.count || masked[cursor + 1] == " ") {
+            } else if character == colon && (cursor + 1 == masked.count || masked[cursor + 1] == space) {
                 break
-            } else if character == "{" || character == "[" {
+            } else if character == brace || character == bracket {
                 if cursor == index { return }
             }
             cursor += 1
         }
         guard cursor < masked.count else { return }
-        var text = String(masked[index..<cursor])
-        if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first {
-            text = String(text.dropFirst().dropLast())
+        var text = masked[index..<cursor]
+        if text.count >= 2, let first = text.first, first == double || first == single, text.last == first {
+            text = text.dropFirst().dropLast()
         }
-        key = Key(column: index, segment: text.contains(TemplateLexer.marker) ? .anyKey : .key(text))
+        key = Key(column: index, segment: text.contains(marker) ? .anyKey : .key(Unit.string(text)))
         keyEnd = cursor
-        let rest = masked[(cursor + 1)...].drop { $0 == " " }
+        let rest = masked[(cursor + 1)...].drop { $0 == space }
         fragments = Self.fragments(rest)
-        if let first = rest.first, first == "|" || first == ">" { isBlockScalarHeader = true }
-        if !rest.isEmpty, !rest.contains(TemplateLexer.marker) {
-            var value = String(rest)
-            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
-                value = String(value.dropFirst().dropLast())
+        if let first = rest.first, first == pipe || first == folded { isBlockScalarHeader = true }
+        if !rest.isEmpty, !rest.contains(marker) {
+            var value = rest
+            if value.count >= 2, let first = value.first, first == double || first == single, value.last == first {
+                value = value.dropFirst().dropLast()
             }
-            literal = value
+            literal = Unit.string(value)
         }
     }
 
     /// Literal pieces between the actions of a value that has actions.
-    static func fragments(_ text: ArraySlice<Character>) -> [String] {
-        guard text.contains(TemplateLexer.marker), let first = text.first, first != "|", first != ">",
-              first != "{", first != "[" else { return [] }
+    static func fragments<Unit: LexUnit>(_ text: ArraySlice<Unit>) -> [String] {
+        let marker = Unit.marker
+        guard text.contains(marker), let first = text.first, first != Unit.ascii("|"), first != Unit.ascii(">"),
+              first != Unit.ascii("{"), first != Unit.ascii("[") else { return [] }
         var body = text
-        while let last = body.last, last == " " { body = body.dropLast() }
-        if let open = body.first, open == "\"" || open == "'", body.count >= 2, body.last == open {
+        while let last = body.last, last == Unit.ascii(" ") { body = body.dropLast() }
+        if let open = body.first, open == Unit.ascii("\"") || open == Unit.ascii("'"), body.count >= 2, body.last == open {
             body = body.dropFirst().dropLast()
         }
         // `{{-` and `-}}` trim the spaces next to them, so pieces are compared without them.
-        return body.split(separator: TemplateLexer.marker).map { String($0).trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }
+        return body.split(separator: marker).map { Unit.string($0).trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }
     }
 }

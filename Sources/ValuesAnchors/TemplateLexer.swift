@@ -24,10 +24,10 @@ struct TemplateLexer {
     /// character, and the actions that start on it.
     struct Line {
         var number: Int
-        var masked: [Character]
+        var masked: String
         var actions: [Action]
         /// The line's YAML shape, worked out once for every reading of it.
-        var shape = LineShape([])
+        var shape: LineShape
     }
 
     static let marker: Character = "\u{1}"
@@ -37,10 +37,8 @@ struct TemplateLexer {
         // Templates are nearly always ASCII, where a byte is a Character and
         // a column: read them as bytes (a third of a small chart's check went
         // into splitting Characters here).
-        var lines = text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? asciiLines(of: bytes) : nil }
+        return text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? asciiLines(of: bytes) : nil }
             ?? characterLines(of: text)
-        for index in lines.indices { lines[index].shape = LineShape(lines[index].masked) }
-        return lines
     }
 
     /// The reading by bytes of ASCII text, where a byte is a Character.
@@ -61,14 +59,24 @@ struct TemplateLexer {
     where Units.Element: LexUnit, Units.Index == Int {
         let count = units.count
         func unit(_ index: Int) -> Units.Element { units[units.startIndex + index] }
-        var lines: [Line] = [Line(number: 1, masked: [], actions: [])]
+        // The line being read is built apart from the finished ones, so each
+        // character is one append to a buffer of its own, not a write through
+        // the array of lines.
+        var lines: [Line] = []
+        var masked: [Units.Element] = []
+        var actions: [Action] = []
         var index = 0
         var line = 1
         var column = 1
+        func finishLine() {
+            lines.append(Line(number: line, masked: Units.Element.string(masked[...]), actions: actions, shape: LineShape(masked)))
+            masked.removeAll(keepingCapacity: true)
+            actions.removeAll()
+        }
         func newline() {
+            finishLine()
             line += 1
             column = 1
-            lines.append(Line(number: line, masked: [], actions: []))
         }
         while index < count {
             let character = unit(index)
@@ -84,7 +92,7 @@ struct TemplateLexer {
                 let lower = min(cursor, count)
                 let body = text(lower..<max(min(bodyEnd, count), lower)).trimmingCharacters(in: " \t\r\n")
                 if !body.hasPrefix("/*") {
-                    lines[lines.count - 1].actions.append(Action(text: body, line: startLine, column: startColumn, trimsLeft: trimsLeft))
+                    actions.append(Action(text: body, line: startLine, column: startColumn, trimsLeft: trimsLeft))
                 }
                 let stop = min(end + 2, count)
                 while index < stop {
@@ -92,7 +100,7 @@ struct TemplateLexer {
                     if inside.isLineBreak {
                         newline()
                     } else if !(inside == .carriageReturn && index + 1 < count && unit(index + 1) == .lineFeed) {
-                        lines[lines.count - 1].masked.append(marker)
+                        masked.append(.marker)
                         column += 1
                     }
                     index += 1
@@ -102,11 +110,12 @@ struct TemplateLexer {
             if character.isLineBreak {
                 newline()
             } else if character != .carriageReturn {
-                lines[lines.count - 1].masked.append(character.character)
+                masked.append(character)
                 column += 1
             }
             index += 1
         }
+        finishLine()
         return lines
     }
 }
@@ -218,8 +227,11 @@ protocol LexUnit: Equatable {
     static var dash: Self { get }
     static var lineFeed: Self { get }
     static var carriageReturn: Self { get }
+    /// What stands in for an action in a line's masked text.
+    static var marker: Self { get }
     var isLineBreak: Bool { get }
-    var character: Character { get }
+    static func ascii(_ character: Unicode.Scalar) -> Self
+    static func string(_ units: ArraySlice<Self>) -> String
 }
 
 extension UInt8: LexUnit {
@@ -228,8 +240,10 @@ extension UInt8: LexUnit {
     static var dash: UInt8 { UInt8(ascii: "-") }
     static var lineFeed: UInt8 { UInt8(ascii: "\n") }
     static var carriageReturn: UInt8 { UInt8(ascii: "\r") }
+    static var marker: UInt8 { 0x01 }
     var isLineBreak: Bool { self == Self.lineFeed }
-    var character: Character { Character(Unicode.Scalar(self)) }
+    static func ascii(_ character: Unicode.Scalar) -> UInt8 { UInt8(character.value) }
+    static func string(_ units: ArraySlice<UInt8>) -> String { String(decoding: units, as: UTF8.self) }
 }
 
 extension Character: LexUnit {
@@ -238,6 +252,8 @@ extension Character: LexUnit {
     static var dash: Character { "-" }
     static var lineFeed: Character { "\n" }
     static var carriageReturn: Character { "\r" }
+    static var marker: Character { TemplateLexer.marker }
     var isLineBreak: Bool { self == "\n" || self == "\r\n" }
-    var character: Character { self }
+    static func ascii(_ character: Unicode.Scalar) -> Character { Character(character) }
+    static func string(_ units: ArraySlice<Character>) -> String { String(units) }
 }

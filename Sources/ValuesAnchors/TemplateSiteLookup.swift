@@ -1,34 +1,54 @@
 import ManifestModel
 
-/// One template's sites arranged for answering many leaves: by the length of
-/// their key path and its last key, and the few that write values maps or
-/// subtrees whole. A large template (a CRD of thousands of lines) is then not
-/// scanned whole for every rendered scalar.
+/// One template's sites arranged for answering many leaves: by their literal
+/// key path (the few with computed keys or named items by its length), and
+/// the few that write values maps or subtrees whole. A large template (a CRD
+/// of thousands of lines) is then not scanned for every rendered scalar.
 struct TemplateSiteLookup: Sendable {
-    /// The sites of one key path length, as ordinals into `all`.
-    private struct Depth: Sendable {
+    /// Sites whose key path is only keys and items, by that path with every
+    /// item unnamed: most lines of a large template, found for a leaf by one
+    /// lookup (and a check of the item names).
+    private var literal: [[SiteSegment]: [Int]] = [:]
+    /// The sites with a computed key, by key path length and how the path ends.
+    private var patterned: [Int: Ending] = [:]
+
+    private struct Ending: Sendable {
         var byLastKey: [String: [Int]] = [:]
         /// Sites whose last segment is a computed key.
         var anyLastKey: [Int] = []
         /// Sites whose last segment is a sequence item.
         var itemLast: [Int] = []
-    }
 
-    private var depths: [Int: Depth] = [:]
+        func ordinals(endingLike last: RenderedSegment) -> [Int] {
+            switch last {
+            case .item: return itemLast
+            case .key(let key):
+                let named = byLastKey[key] ?? []
+                return anyLastKey.isEmpty ? named : named.isEmpty ? anyLastKey : TemplateSiteLookup.merged(named, anyLastKey)
+            }
+        }
+    }
     /// Sites that insert a subtree or write a values reference, with those
     /// patterns, last in the file first.
     private(set) var writers: [(site: TemplateSite, patterns: [[PatternSegment]])] = []
     /// Every site, in file order.
     let all: [TemplateSite]
+    /// The first site with no key path (a line at the top of a document).
+    private var topLevel: Int?
 
     init(_ sites: [TemplateSite]) {
         all = sites
         for (ordinal, site) in sites.enumerated() {
-            switch site.keyPath.last {
-            case .key(let key)?: depths[site.keyPath.count, default: Depth()].byLastKey[key, default: []].append(ordinal)
-            case .anyKey?: depths[site.keyPath.count, default: Depth()].anyLastKey.append(ordinal)
-            case .item?, .namedItem?: depths[site.keyPath.count, default: Depth()].itemLast.append(ordinal)
-            case nil: break
+            if site.keyPath.isEmpty, topLevel == nil { topLevel = ordinal }
+            if !site.keyPath.contains(.anyKey) {
+                literal[site.keyPath.map { $0.isItem ? .item : $0 }, default: []].append(ordinal)
+            } else {
+                switch site.keyPath.last {
+                case .key(let key)?: patterned[site.keyPath.count, default: Ending()].byLastKey[key, default: []].append(ordinal)
+                case .anyKey?: patterned[site.keyPath.count, default: Ending()].anyLastKey.append(ordinal)
+                case .item?, .namedItem?: patterned[site.keyPath.count, default: Ending()].itemLast.append(ordinal)
+                case nil: break
+                }
             }
             var patterns = site.subtree.map { [$0] } ?? []
             for contribution in site.contributions where contribution.role == .output {
@@ -39,21 +59,32 @@ struct TemplateSiteLookup: Sendable {
         writers.reverse()
     }
 
-    /// The sites whose key path has the length of `path` and can end as it
-    /// does, in file order: the only ones that can match it.
-    func sites(endingLike path: [RenderedSegment]) -> [TemplateSite] {
-        guard let depth = depths[path.count], let last = path.last else { return [] }
-        switch last {
-        case .item: return depth.itemLast.map { all[$0] }
-        case .key(let key):
-            let named = depth.byLastKey[key] ?? []
-            if depth.anyLastKey.isEmpty { return named.map { all[$0] } }
-            if named.isEmpty { return depth.anyLastKey.map { all[$0] } }
-            return Self.merged(named, depth.anyLastKey).map { all[$0] }
-        }
+    /// The sites whose key path matches `path`, in file order.
+    func sites(matching path: [RenderedSegment]) -> [TemplateSite] {
+        ordinals(matching: path[...]).map { all[$0] }
     }
 
-    private static func merged(_ a: [Int], _ b: [Int]) -> [Int] {
+    private func ordinals(matching path: ArraySlice<RenderedSegment>) -> [Int] {
+        let key = path.map { segment -> SiteSegment in
+            if case .key(let name) = segment { .key(name) } else { .item }
+        }
+        // Only the item names are left to check.
+        let exact = (literal[key] ?? []).filter { ChartOwnership.matches(all[$0].keyPath, path) }
+        guard let last = path.last, let ending = patterned[path.count] else { return exact }
+        let others = ending.ordinals(endingLike: last).filter { ChartOwnership.matches(all[$0].keyPath, path) }
+        return others.isEmpty ? exact : Self.merged(exact, others)
+    }
+
+    /// The first site, in file order, of the deepest key path that encloses
+    /// `path`: the line that owns a key nothing writes exactly.
+    func nearestEnclosing(_ path: [RenderedSegment]) -> TemplateSite? {
+        for length in stride(from: path.count - 1, to: 0, by: -1) {
+            if let found = ordinals(matching: path[..<length]).first { return all[found] }
+        }
+        return path.isEmpty ? nil : topLevel.map { all[$0] }
+    }
+
+    fileprivate static func merged(_ a: [Int], _ b: [Int]) -> [Int] {
         var result: [Int] = []
         result.reserveCapacity(a.count + b.count)
         var i = 0, j = 0
