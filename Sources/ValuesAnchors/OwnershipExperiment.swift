@@ -147,8 +147,8 @@ extension OwnershipExperiment {
                 return .failure(Failure(message: "cannot read Helm's render: \(error)"))
             }
             setUp()
-            if case .output(let bytes) = outcomes[1], let again = try? RenderedLeaves(stream: bytes, name: "helm template") {
-                for (index, key) in base.keys.enumerated() where again.values[key] != base.values[key] { volatile[index] = true }
+            if case .output(let bytes) = outcomes[1], let again = try? RenderedLeaves(stream: bytes, name: "helm template", baseline: base) {
+                for (index, key) in base.keys.enumerated() where again.value(key) != base.values[key] { volatile[index] = true }
             }
             var retry: [KeySet] = []
             for (group, outcome) in zip(first.dropFirst(2), outcomes.dropFirst(2)) {
@@ -237,7 +237,7 @@ extension OwnershipExperiment {
         mutating func absorb(_ group: KeySet, _ outcome: RenderOutcome) -> [KeySet] {
             switch outcome {
             case .output(let bytes):
-                guard let leaves = try? RenderedLeaves(stream: bytes, name: "helm template") else { return [] }
+                guard let leaves = try? RenderedLeaves(stream: bytes, name: "helm template", baseline: base) else { return [] }
                 observe(group, leaves)
                 return []
             case .refused(let message, let output):
@@ -340,7 +340,20 @@ extension OwnershipExperiment {
         mutating func observe(_ group: KeySet, _ leaves: RenderedLeaves) {
             let live = group.intersection(active)
             let renamed = renames(in: leaves, live: live)
+            // Leaves come document by document: whether theirs is unchanged is asked once per document.
+            var document = RenderedLeaves.DocumentKey(source: "", ordinal: -1)
+            var documentUnchanged = false
             for (index, key) in base.keys.enumerated() where !volatile[index] {
+                if key.ordinal != document.ordinal || key.source != document.source {
+                    document = RenderedLeaves.DocumentKey(source: key.source, ordinal: key.ordinal)
+                    documentUnchanged = leaves.unchanged.contains(document)
+                }
+                if documentUnchanged {
+                    presentWith[index].formUnion(live)
+                    candidates[index].subtract(live)
+                    quietIn[index].append(observed.count)
+                    continue
+                }
                 // A key that renamed an item this leaf sits under made another
                 // item: existence, so it is no driver of the leaf.
                 var renamers: KeySet?
@@ -349,7 +362,7 @@ extension OwnershipExperiment {
                     if let renamers { candidates[index].subtract(renamers) }
                 }
                 let now = renamed.translate(key)
-                guard let value = leaves.values[now] else {
+                guard let value = leaves.value(now) else {
                     vanished[index] += 1
                     let suspects = live.intersection(candidates[index]).subtracting(presentWith[index])
                     if !suspects.isEmpty, suspects.count < switchSuspects[index]?.count ?? Int.max {
@@ -368,7 +381,7 @@ extension OwnershipExperiment {
                     continue
                 }
                 positives[index].append(live)
-                let shifted = positional[index].contains { leaves.sequenceCounts[renamed.translate($0.0)] != $0.1 }
+                let shifted = positional[index].contains { leaves.sequenceCount(renamed.translate($0.0)) != $0.1 }
                 guard !shifted else { continue }
                 var carries = false
                 for mark in perturbation.marks(in: value) where live.contains(mark) && candidates[index].contains(mark) {
@@ -427,7 +440,7 @@ extension OwnershipExperiment {
                 let document = RenderedLeaves.DocumentKey(source: sequence.source, ordinal: sequence.ordinal)
                 guard found.keys[document] != nil else { continue }
                 let now = found.translate(sequence)
-                guard leaves.sequenceCounts[now] == base.sequenceCounts[sequence], let current = leaves.itemNames[now] else { continue }
+                guard leaves.sequenceCount(now) == base.sequenceCounts[sequence], let current = leaves.names(ofItemsIn: now) else { continue }
                 for (position, name) in names.enumerated() {
                     guard let name, position < current.count, let renamed = current[position], renamed != name,
                           !names.contains(renamed), perturbation.marks(in: renamed).contains(where: live.contains) else { continue }

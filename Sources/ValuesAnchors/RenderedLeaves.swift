@@ -35,20 +35,118 @@ public struct RenderedLeaves: Sendable {
     /// `Kind/namespace/name` of each document that has them.
     public private(set) var identities: [DocumentKey: String] = [:]
 
+    /// Documents whose bytes are the baseline's, at the same place: their
+    /// leaves are the baseline's and were not read again.
+    public private(set) var unchanged: Set<DocumentKey> = []
+    private var baseline: Baseline?
+    /// This stream's documents by a digest of their bytes, for a later render
+    /// to reuse (kept by a baseline only).
+    private var chunks: [UInt64: [Chunk]] = [:]
+
+    /// The documents one chunk of bytes (from a `---` line to the next) held:
+    /// their source and ordinal, nil for an empty one.
+    private struct Chunk: Sendable {
+        var bytes: ArraySlice<UInt8>
+        var documents: [DocumentKey?]
+    }
+
+    /// What a later render falls back on for its unchanged documents.
+    private struct Baseline: Sendable {
+        var values: [Key: String]
+        var sequenceCounts: [Key: Int]
+        var itemNames: [Key: [String?]]
+        var chunks: [UInt64: [Chunk]]
+    }
+
     public init() {}
 
     /// Reads a rendered stream; documents without a `# Source:` count under
-    /// the empty source, as Helm never writes one of those.
-    public init(stream bytes: [UInt8], name: String, limits: ParseLimits = .default) throws(YAMLError) {
-        let parser = try YAMLStreamParser(.bytes(bytes, name: name), limits: limits)
-        var ordinals: [String: Int] = [:]
-        while let document = try parser.nextDocument() {
-            guard document.root != nil else { continue }
-            let source = document.source?.value ?? ""
-            let ordinal = ordinals[source, default: 0]
-            ordinals[source] = ordinal + 1
-            add(document, source: source, ordinal: ordinal)
+    /// the empty source, as Helm never writes one of those. With `baseline`
+    /// (an earlier render of the same chart), a document whose bytes are the
+    /// baseline's at the same source and ordinal is not read again: most of
+    /// a chart's documents do not change when a few values do.
+    public init(stream bytes: [UInt8], name: String, limits: ParseLimits = .default,
+                baseline: RenderedLeaves? = nil) throws(YAMLError) {
+        self.baseline = baseline.map {
+            Baseline(values: $0.values, sequenceCounts: $0.sequenceCounts, itemNames: $0.itemNames, chunks: $0.chunks)
         }
+        var ordinals: [String: Int] = [:]
+        for chunk in Self.chunks(of: bytes) {
+            let digest = chunk.withUnsafeBufferPointer { bytes in
+                var hash = FNV1a64()
+                hash.add(bytes)
+                return hash.value
+            }
+            if let known = self.baseline?.chunks[digest], let reused = Self.reuse(known, bytes: chunk, ordinals: &ordinals) {
+                for case let document? in reused.documents { unchanged.insert(document) }
+                continue
+            }
+            let parser = try YAMLStreamParser(.bytes(Array(chunk), name: name), limits: limits)
+            var read = Chunk(bytes: chunk, documents: [])
+            while let document = try parser.nextDocument() {
+                guard document.root != nil else { read.documents.append(nil); continue }
+                let source = document.source?.value ?? ""
+                let ordinal = ordinals[source, default: 0]
+                ordinals[source] = ordinal + 1
+                add(document, source: source, ordinal: ordinal)
+                read.documents.append(DocumentKey(source: source, ordinal: ordinal))
+            }
+            if baseline == nil { chunks[digest, default: []].append(read) }
+        }
+    }
+
+    /// The baseline chunk with these bytes whose documents fall at the same
+    /// ordinals here, counted in; nil (and nothing counted) when none does.
+    private static func reuse(_ candidates: [Chunk], bytes: ArraySlice<UInt8>, ordinals: inout [String: Int]) -> Chunk? {
+        for candidate in candidates where candidate.bytes.count == bytes.count && candidate.bytes.elementsEqual(bytes) {
+            var counted = ordinals
+            var fits = true
+            for case let document? in candidate.documents {
+                let ordinal = counted[document.source, default: 0]
+                counted[document.source] = ordinal + 1
+                if ordinal != document.ordinal { fits = false; break }
+            }
+            if fits {
+                ordinals = counted
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    /// The stream cut before every `---` line, the way YAML ends a document there.
+    static func chunks(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var result: [ArraySlice<UInt8>] = []
+        var start = 0
+        var lineStart = 0
+        while lineStart < bytes.count {
+            if lineStart > start, lineStart + 3 <= bytes.count,
+               bytes[lineStart] == 0x2D, bytes[lineStart + 1] == 0x2D, bytes[lineStart + 2] == 0x2D,
+               lineStart + 3 == bytes.count || [0x0A, 0x0D, 0x20, 0x09].contains(bytes[lineStart + 3]) {
+                result.append(bytes[start..<lineStart])
+                start = lineStart
+            }
+            guard let end = bytes[lineStart...].firstIndex(of: 0x0A) else { break }
+            lineStart = end + 1
+        }
+        if start < bytes.count { result.append(bytes[start...]) }
+        return result
+    }
+
+    /// The text of a leaf, from this stream or, in an unchanged document, the baseline's.
+    public func value(_ key: Key) -> String? {
+        if let baseline, unchanged.contains(DocumentKey(source: key.source, ordinal: key.ordinal)) { return baseline.values[key] }
+        return values[key]
+    }
+
+    public func sequenceCount(_ key: Key) -> Int? {
+        if let baseline, unchanged.contains(DocumentKey(source: key.source, ordinal: key.ordinal)) { return baseline.sequenceCounts[key] }
+        return sequenceCounts[key]
+    }
+
+    public func names(ofItemsIn key: Key) -> [String?]? {
+        if let baseline, unchanged.contains(DocumentKey(source: key.source, ordinal: key.ordinal)) { return baseline.itemNames[key] }
+        return itemNames[key]
     }
 
     private mutating func add(_ document: YAMLDocument, source: String, ordinal: Int) {

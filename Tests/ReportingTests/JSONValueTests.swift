@@ -1,5 +1,6 @@
 @testable import Reporting
 import LayerContract
+import ManifestModel
 import XCTest
 
 /// The serializer against Python's `json.dumps(indent=2, sort_keys=True)`.

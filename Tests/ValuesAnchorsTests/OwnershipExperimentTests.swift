@@ -287,6 +287,34 @@ final class OwnershipExperimentTests: XCTestCase {
         XCTAssertEqual(leaves.identities[.init(source: "c/templates/a.yaml", ordinal: 1)], "Service//two")
     }
 
+    /// A later render read against the base: documents whose bytes are the
+    /// base's at the same source and ordinal are taken from it unread; a
+    /// changed one is read; an identical one pushed to another ordinal is read.
+    func testALaterRenderReusesTheBaseDocumentsItRepeats() throws {
+        func document(_ source: String, _ name: String, _ port: Int) -> String {
+            "---\n# Source: c/templates/\(source)\nkind: Service\nmetadata:\n  name: \(name)\nspec:\n  ports:\n    - name: http\n      port: \(port)\n"
+        }
+        let base = try RenderedLeaves(stream: Array((document("a.yaml", "one", 80) + document("b.yaml", "two", 90)).utf8), name: "base")
+        let later = try RenderedLeaves(stream: Array((document("a.yaml", "one", 80) + document("b.yaml", "two", 91)).utf8),
+                                       name: "later", baseline: base)
+        let a = RenderedLeaves.Key(source: "c/templates/a.yaml", ordinal: 0, path: "spec.ports[name=http].port")
+        let b = RenderedLeaves.Key(source: "c/templates/b.yaml", ordinal: 0, path: "spec.ports[name=http].port")
+        XCTAssertEqual(later.unchanged, [.init(source: "c/templates/a.yaml", ordinal: 0)])
+        XCTAssertNil(later.values[a], "not read again")
+        XCTAssertEqual(later.value(a), "80")
+        XCTAssertEqual(later.value(b), "91")
+        XCTAssertEqual(later.sequenceCount(.init(source: "c/templates/a.yaml", ordinal: 0, path: "spec.ports")), 1)
+        XCTAssertEqual(later.names(ofItemsIn: .init(source: "c/templates/a.yaml", ordinal: 0, path: "spec.ports")), ["http"])
+
+        // A new first document of a.yaml: the old one, byte for byte the same, is now ordinal 1.
+        let shifted = try RenderedLeaves(stream: Array((document("a.yaml", "zero", 70) + document("a.yaml", "one", 80)).utf8),
+                                         name: "shifted", baseline: base)
+        XCTAssertTrue(shifted.unchanged.isEmpty)
+        XCTAssertEqual(shifted.value(a), "70")
+        XCTAssertEqual(shifted.value(.init(source: "c/templates/a.yaml", ordinal: 1, path: "spec.ports[name=http].port")), "80")
+        XCTAssertNil(shifted.value(b), "b.yaml is gone")
+    }
+
     func testConditionReadsFindTestedKeysOnly() {
         let found = ConditionReads.tested(in: """
             {{- if .Values.a.enabled }}
