@@ -350,8 +350,7 @@ extension OwnershipExperiment {
                 }
                 if documentUnchanged {
                     presentWith[index].formUnion(live)
-                    candidates[index].subtract(live)
-                    quietIn[index].append(observed.count)
+                    keptItsValue(index, live)
                     continue
                 }
                 // A key that renamed an item this leaf sits under made another
@@ -376,8 +375,7 @@ extension OwnershipExperiment {
                 if now != key, let renamers, value != base.values[key],
                    perturbation.marks(in: value).contains(where: renamers.contains) { continue }
                 if value == base.values[key] {
-                    candidates[index].subtract(live)
-                    quietIn[index].append(observed.count)
+                    keptItsValue(index, live)
                     continue
                 }
                 positives[index].append(live)
@@ -396,6 +394,12 @@ extension OwnershipExperiment {
                 if !positives[index].isEmpty { settle(index) }
                 dropSwitch(index)
             }
+        }
+
+        /// The leaf kept its base value with `live` changed: none of them drives it.
+        mutating func keptItsValue(_ index: Int, _ live: KeySet) {
+            candidates[index].subtract(live)
+            quietIn[index].append(observed.count)
         }
 
         /// Items a live key renamed, per document: the keys whose mark is in the
@@ -575,13 +579,8 @@ extension OwnershipExperiment {
         /// their companions: they change it only alongside another key, and
         /// alone (as spec section 5.2 changes them) they do not.
         func carriedOnlyAlongside(_ index: Int) -> KeySet {
-            var dropped = KeySet(capacity: keyCount)
-            let (companions, _) = carriedAlongside(index)
-            guard !companions.isEmpty else { return dropped }
-            for render in quietIn[index] where observed[render].isDisjoint(with: companions) {
-                dropped.formUnion(observed[render].intersection(carried[index]))
-            }
-            return dropped
+            let (companions, untried) = carriedAlongside(index)
+            return companions.isEmpty ? companions : carried[index].subtracting(untried)
         }
 
         func result() -> MeasuredOwnership {

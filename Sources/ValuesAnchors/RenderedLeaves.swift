@@ -50,12 +50,11 @@ public struct RenderedLeaves: Sendable {
         var documents: [DocumentKey?]
     }
 
-    /// What a later render falls back on for its unchanged documents.
-    private struct Baseline: Sendable {
-        var values: [Key: String]
-        var sequenceCounts: [Key: Int]
-        var itemNames: [Key: [String?]]
-        var chunks: [UInt64: [Chunk]]
+    /// The earlier render a later one falls back on for its unchanged
+    /// documents (a box, since a struct cannot hold its own type).
+    private final class Baseline: Sendable {
+        let leaves: RenderedLeaves
+        init(_ leaves: RenderedLeaves) { self.leaves = leaves }
     }
 
     public init() {}
@@ -67,9 +66,7 @@ public struct RenderedLeaves: Sendable {
     /// a chart's documents do not change when a few values do.
     public init(stream bytes: [UInt8], name: String, limits: ParseLimits = .default,
                 baseline: RenderedLeaves? = nil) throws(YAMLError) {
-        self.baseline = baseline.map {
-            Baseline(values: $0.values, sequenceCounts: $0.sequenceCounts, itemNames: $0.itemNames, chunks: $0.chunks)
-        }
+        self.baseline = baseline.map(Baseline.init)
         var ordinals: [String: Int] = [:]
         for chunk in Self.chunks(of: bytes) {
             let digest = chunk.withUnsafeBufferPointer { bytes in
@@ -77,7 +74,7 @@ public struct RenderedLeaves: Sendable {
                 hash.add(bytes)
                 return hash.value
             }
-            if let known = self.baseline?.chunks[digest], let reused = Self.reuse(known, bytes: chunk, ordinals: &ordinals) {
+            if let known = self.baseline?.leaves.chunks[digest], let reused = Self.reuse(known, bytes: chunk, ordinals: &ordinals) {
                 for case let document? in reused.documents { unchanged.insert(document) }
                 continue
             }
@@ -134,19 +131,16 @@ public struct RenderedLeaves: Sendable {
     }
 
     /// The text of a leaf, from this stream or, in an unchanged document, the baseline's.
-    public func value(_ key: Key) -> String? {
-        if let baseline, unchanged.contains(DocumentKey(source: key.source, ordinal: key.ordinal)) { return baseline.values[key] }
-        return values[key]
-    }
+    public func value(_ key: Key) -> String? { holder(of: key).values[key] }
 
-    public func sequenceCount(_ key: Key) -> Int? {
-        if let baseline, unchanged.contains(DocumentKey(source: key.source, ordinal: key.ordinal)) { return baseline.sequenceCounts[key] }
-        return sequenceCounts[key]
-    }
+    public func sequenceCount(_ key: Key) -> Int? { holder(of: key).sequenceCounts[key] }
 
-    public func names(ofItemsIn key: Key) -> [String?]? {
-        if let baseline, unchanged.contains(DocumentKey(source: key.source, ordinal: key.ordinal)) { return baseline.itemNames[key] }
-        return itemNames[key]
+    public func names(ofItemsIn key: Key) -> [String?]? { holder(of: key).itemNames[key] }
+
+    /// The stream that read the document `key` is in: this one, or the baseline.
+    private func holder(of key: Key) -> RenderedLeaves {
+        if let baseline, unchanged.contains(DocumentKey(source: key.source, ordinal: key.ordinal)) { return baseline.leaves }
+        return self
     }
 
     private mutating func add(_ document: YAMLDocument, source: String, ordinal: Int) {
