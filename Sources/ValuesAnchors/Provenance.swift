@@ -133,8 +133,12 @@ public struct ChartOwnership: Sendable {
                     let scored = candidates.map { (candidate: $0, score: Self.rangeHint(pattern, $0.0, path)) }
                     let top = scored.map(\.score).max() ?? 0
                     let best = scored.filter { $0.score == top }
+                    let worded = top > 0 || value == nil ? [] : scored.filter { Self.namesAsWord(pattern, $0.candidate.0, value!) }
                     if top > 0, best.count == 1 {
                         candidates = [best[0].candidate]
+                    } else if worded.count == 1 {
+                        // The value spells the chosen key out (`--entryPoints.web.address=:8000`).
+                        candidates = [worded[0].candidate]
                     } else if let value {
                         // Unnamed: an element whose text is the value, when exactly one is.
                         let equal = candidates.filter { if case .scalar = $0.1.content { Self.text($0.1) == value } else { false } }
@@ -255,6 +259,32 @@ public struct ChartOwnership: Sendable {
             if case .key(let key) = step, names.contains(key) { score += 1 }
         }
         return score
+    }
+
+    /// Whether every key a `range` chose (the `.any` steps of `pattern`)
+    /// stands in `value` as a word of its own, not inside a longer name.
+    static func namesAsWord(_ pattern: [PatternSegment], _ candidate: ValuesPath, _ value: String) -> Bool {
+        var chosen = 0
+        for (segment, step) in zip(pattern, candidate.segments) where segment == .any {
+            guard case .key(let key) = step, !key.isEmpty, containsWord(key, in: value) else { return false }
+            chosen += 1
+        }
+        return chosen > 0
+    }
+
+    static func containsWord(_ word: String, in text: String) -> Bool {
+        let haystack = Array(text.utf8), needle = Array(word.utf8)
+        guard needle.count <= haystack.count else { return false }
+        func isWordByte(_ byte: UInt8) -> Bool {
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte >= 0x80
+        }
+        for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)].elementsEqual(needle) {
+            let end = start + needle.count
+            if (start == 0 || !isWordByte(haystack[start - 1])) && (end == haystack.count || !isWordByte(haystack[end])) {
+                return true
+            }
+        }
+        return false
     }
 
     /// How well a concrete values path fits the rendered path: the keys and

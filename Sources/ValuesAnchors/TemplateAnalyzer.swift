@@ -160,11 +160,13 @@ struct TemplateAnalyzer {
                     dictEntries += result.dictEntries
                     scope.variables[name] = result.primary
                     scope.carried[name] = result.contributions
+                    fill(result.filled, scope: &scope, frames: &frames)
                     continue
                 }
                 let result = TemplateExpression(scope: scope).evaluate(tokens[...])
                 record(result.contributions, depth: depth)
                 dictEntries += result.dictEntries
+                fill(result.filled, scope: &scope, frames: &frames)
                 // An action inside the key (`UPSTREAM_{{ upper .name }}:`) names the key, not the value.
                 if let keyEnd = shape.keyEnd, action.column - 1 < keyEnd { continue }
                 let insertsSubtree = result.contributions.contains { $0.isSubtree }
@@ -284,7 +286,16 @@ struct TemplateAnalyzer {
                     switch contribution.reference {
                     case .helper(let name, let context) where contribution.role == .output || contribution.role == .fallback:
                         guard depth < Self.maxHelperDepth, let helper = helpers[name] else { continue }
-                        sites += analyze(helper.lines[...], file: helper.file, context: context, basePath: path,
+                        var helperPath = path
+                        // `ports:` then `{{- include "x.ports" . }}` whose text opens with `- port:`
+                        // at the key's own column: YAML's compact sequence, the items are the key's.
+                        if insertion.indentation == nil, !shape.hasContent, let last = keys.last, !last.segment.isItem,
+                           !path.isEmpty, path.count == basePath.count + keys.count - 1,
+                           let first = helper.lines.first(where: { $0.shape.hasContent })?.shape,
+                           first.dashes.first == last.indent {
+                            helperPath.append(last.segment)
+                        }
+                        sites += analyze(helper.lines[...], file: helper.file, context: context, basePath: helperPath,
                                          via: via + ["include \"\(name)\""], depth: depth + 1, skipDefinitions: false)
                     case .values(let pattern) where contribution.role == .output:
                         sites.append(TemplateSite(keyPath: path, template: SourceLocation(file: file, line: line.number, column: insertion.column),
@@ -299,11 +310,26 @@ struct TemplateAnalyzer {
         return sites
     }
 
+    /// A dict that `set` filled inside a `range` keeps what it was filled
+    /// with after the block ends, as a Go variable assigned in a block does.
+    private func fill(_ filled: [(variable: String, map: ValueReference)], scope: inout TemplateExpression.Scope,
+                      frames: inout [Frame]) {
+        for (variable, map) in filled {
+            guard let current = scope.variables[variable], current == .dict([:]) || current == map else { continue }
+            scope.variables[variable] = map
+            scope.carried[variable] = nil
+            for index in frames.indices where frames[index].saved.variables[variable] == current {
+                frames[index].saved.variables[variable] = map
+                frames[index].saved.carried[variable] = nil
+            }
+        }
+    }
+
     /// Whether a condition holds, when the values decide it: a values key
     /// (Go's truth: not false, 0, empty or missing), `not`, `and`, `or`, and
     /// `eq`/`ne` of a key and a literal. Anything else: nil, both branches read.
     func known(_ tokens: ArraySlice<TemplateToken>, scope: TemplateExpression.Scope) -> Bool? {
-        guard let values, !tokens.isEmpty else { return nil }
+        guard values != nil, !tokens.isEmpty else { return nil }
         var body = tokens
         while body.first == .open, body.last == .close, Self.operandGroups(body).count == 1 {
             body = body.dropFirst().dropLast()

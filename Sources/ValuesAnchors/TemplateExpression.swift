@@ -15,6 +15,9 @@ struct TemplateExpression {
         var literal: String?
         /// `dict "k" v` and `set $d "k" v` entries built anywhere in the pipeline, with what flows into each.
         var dictEntries: [(key: String, contributions: [Contribution])] = []
+        /// Variables a `set` filled with a ranged map's own entries: the dict
+        /// now stands for (part of) that map, for the rest of the template.
+        var filled: [(variable: String, map: ValueReference)] = []
     }
 
     enum Indentation: Equatable {
@@ -57,6 +60,7 @@ struct TemplateExpression {
             input = evaluated
             result.helperCalls += evaluated.helperCalls
             result.dictEntries += evaluated.dictEntries
+            result.filled += evaluated.filled
             if let indentation = evaluated.indentation { result.indentation = indentation }
         }
         if let input {
@@ -77,6 +81,7 @@ struct TemplateExpression {
         var result = Result()
         result.helperCalls = arguments.flatMap(\.helperCalls)
         result.dictEntries = arguments.flatMap(\.dictEntries)
+        result.filled = arguments.flatMap(\.filled)
         switch function {
         case "include", "template":
             let name = Self.stringLiteral(command.dropFirst().first)
@@ -120,11 +125,21 @@ struct TemplateExpression {
         case "index", "get":
             if let base = arguments.first {
                 var reference = base.primary
+                var selectors: [Contribution] = []
                 for key in arguments.dropFirst() {
-                    guard let literal = key.literal else { reference = .unknown; break }
-                    reference = reference.appending([literal])
+                    if let literal = key.literal {
+                        reference = reference.appending([literal])
+                    } else if case .values(let path) = reference {
+                        // A key computed from values (`index .Values.ports .Values.entryPoint`):
+                        // some element of the map; the rendered value tells which.
+                        reference = .values(path + [.any])
+                        selectors += key.contributions.map { Contribution(reference: $0.reference, role: .condition, isSubtree: false) }
+                    } else {
+                        reference = .unknown
+                        break
+                    }
                 }
-                result.contributions = [Contribution(reference: reference, role: .output, isSubtree: false)]
+                result.contributions = [Contribution(reference: reference, role: .output, isSubtree: false)] + selectors
                 result.primary = reference
             }
         case "dig":
@@ -158,6 +173,12 @@ struct TemplateExpression {
             // set $dict "key" value: an entry of a dict built in the template.
             if arguments.count == 3, let key = arguments[1].literal {
                 result.dictEntries.append((key, arguments[2].contributions))
+            }
+            // `range $k, $v := .Values.m` ... `set $d $k $v`: $d holds entries of .Values.m.
+            if arguments.count == 3, case .variable(let name)? = command.dropFirst().first,
+               case .valuesKey(let keyPath) = arguments[1].primary, case .values(let elementPath) = arguments[2].primary,
+               keyPath == elementPath, elementPath.last == .any {
+                result.filled.append((name, .values(Array(elementPath.dropLast()))))
             }
             result.primary = arguments.first?.primary ?? .unknown
         case "list", "tuple":

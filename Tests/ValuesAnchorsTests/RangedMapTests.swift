@@ -1,0 +1,115 @@
+import Foundation
+import ManifestModel
+import ValuesAnchors
+import XCTest
+
+/// A map of entry points read the ways community charts read one: ranged
+/// with its keys spelled into the text, indexed by a key another value
+/// names, and copied entry by entry into a dict that a helper then ranges.
+/// Rendered by the real Helm binary; each claim is checked on Helm's output.
+final class RangedMapTests: XCTestCase {
+    static let values = """
+        entryPoints:
+          web:
+            port: 8000
+            exposedPort: 80
+          websecure:
+            port: 8443
+            exposedPort: 443
+        metrics:
+          entryPoint: websecure
+        """
+
+    static let helpers = """
+        {{- define "t.service-ports" }}
+         {{- range $name, $config := .ports }}
+          - port: {{ default $config.port $config.exposedPort }}
+            name: {{ $name }}
+         {{- end }}
+        {{- end }}
+        """
+
+    static let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: app
+          annotations:
+            metrics-port: {{ quote (index .Values.entryPoints .Values.metrics.entryPoint).port }}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: app
+                  args:
+                    {{- range $name, $config := .Values.entryPoints }}
+                    - "--entryPoints.{{ $name }}.address=:{{ $config.port }}"
+                    {{- end }}
+        """
+
+    static let service = """
+        {{- $served := dict -}}
+        {{- range $name, $config := .Values.entryPoints -}}
+          {{- if $config -}}
+            {{ $_ := set $served $name $config -}}
+          {{- end -}}
+        {{- end -}}
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: app
+        spec:
+          ports:
+          {{- template "t.service-ports" (dict "ports" $served) }}
+        """
+
+    var leaves: [ChartTreeOwnershipTests.Leaf] = []
+    var ownership: ChartOwnership!
+
+    override func setUpWithError() throws {
+        guard let helm = ChartTreeOwnershipTests.helm() else { throw XCTSkip("no helm binary found") }
+        let chart = try ValuesFixtures.temporaryFolder(self) + "/ranged"
+        try FileManager.default.createDirectory(atPath: chart + "/templates", withIntermediateDirectories: true)
+        try "apiVersion: v2\nname: ranged\nversion: 0.1.0\n".write(toFile: chart + "/Chart.yaml", atomically: true, encoding: .utf8)
+        try Self.values.write(toFile: chart + "/values.yaml", atomically: true, encoding: .utf8)
+        try Self.helpers.write(toFile: chart + "/templates/_helpers.tpl", atomically: true, encoding: .utf8)
+        try Self.deployment.write(toFile: chart + "/templates/deployment.yaml", atomically: true, encoding: .utf8)
+        try Self.service.write(toFile: chart + "/templates/service.yaml", atomically: true, encoding: .utf8)
+        leaves = try ChartTreeOwnershipTests.leaves(of: try ChartTreeOwnershipTests.run(helm, ["template", "rel", chart]))
+        ownership = ChartOwnership(chart: try ChartFiles.load(chart), values: try ValuesLoader().load(chart: chart).values)
+    }
+
+    /// The values claims (anchor, then controlled_by) at a rendered path, and Helm's value there.
+    func claims(_ path: String) throws -> (claims: [String], value: String) {
+        let leaf = try XCTUnwrap(leaves.first { RenderedSegment.describe($0.path) == path }, "Helm rendered no \(path)")
+        let owner = try XCTUnwrap(ownership.provenance(source: leaf.source, path: leaf.path, value: leaf.value))
+        return ((owner.layer == .values ? [owner.anchor?.anchor ?? "values"] : []) + owner.controlledBy.map(\.anchor), leaf.value)
+    }
+
+    func testAnIndexByAnotherValueIsTheEntryThatValueNames() throws {
+        let port = try claims("metadata.annotations.metrics-port")
+        XCTAssertEqual(port.value, "8443")
+        XCTAssertEqual(port.claims.first, "values.entryPoints.websecure.port")
+        XCTAssertFalse(port.claims.contains("values.entryPoints.web.port"))
+    }
+
+    func testARangedKeySpelledInTheValueChoosesItsEntry() throws {
+        let first = try claims("spec.template.spec.containers[name=app].args[0]")
+        XCTAssertEqual(first.value, "--entryPoints.web.address=:8000")
+        XCTAssertEqual(first.claims, ["values.entryPoints.web.port"])
+        let second = try claims("spec.template.spec.containers[name=app].args[1]")
+        XCTAssertEqual(second.value, "--entryPoints.websecure.address=:8443")
+        XCTAssertEqual(second.claims, ["values.entryPoints.websecure.port"])
+    }
+
+    func testADictFilledFromARangedMapStandsForThatMapInAHelper() throws {
+        // `set $served $name $config` in a range, then a helper ranging `.ports`
+        // whose `- port:` items sit at the `ports:` key's own column.
+        let web = try claims("spec.ports[name=web].port")
+        XCTAssertEqual(web.value, "80")
+        XCTAssertEqual(web.claims.first, "values.entryPoints.web.exposedPort")
+        let websecure = try claims("spec.ports[name=websecure].port")
+        XCTAssertEqual(websecure.value, "443")
+        XCTAssertEqual(websecure.claims.first, "values.entryPoints.websecure.exposedPort")
+    }
+}
