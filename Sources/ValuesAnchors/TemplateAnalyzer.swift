@@ -310,17 +310,16 @@ struct TemplateAnalyzer {
         return sites
     }
 
-    /// A dict that `set` filled inside a `range` keeps what it was filled
-    /// with after the block ends, as a Go variable assigned in a block does.
-    private func fill(_ filled: [(variable: String, map: ValueReference)], scope: inout TemplateExpression.Scope,
-                      frames: inout [Frame]) {
-        for (variable, map) in filled {
-            guard let current = scope.variables[variable], current == .dict([:]) || current == map else { continue }
-            scope.variables[variable] = map
-            scope.carried[variable] = nil
-            for index in frames.indices where frames[index].saved.variables[variable] == current {
-                frames[index].saved.variables[variable] = map
-                frames[index].saved.carried[variable] = nil
+    /// A variable `set` changed keeps the change after the block it was made
+    /// in ends, as a Go variable assigned in a block does.
+    private func fill(_ filled: [TemplateExpression.Fill], scope: inout TemplateExpression.Scope, frames: inout [Frame]) {
+        for fill in filled {
+            guard let current = scope.variables[fill.variable], current == fill.from || current == fill.to else { continue }
+            scope.variables[fill.variable] = fill.to
+            scope.carried[fill.variable] = nil
+            for index in frames.indices where frames[index].saved.variables[fill.variable] == current {
+                frames[index].saved.variables[fill.variable] = fill.to
+                frames[index].saved.carried[fill.variable] = nil
             }
         }
     }
@@ -380,9 +379,13 @@ struct TemplateAnalyzer {
 
     /// The values node an operand names; a missing key is Go's nil.
     private func node(of tokens: ArraySlice<TemplateToken>, scope: TemplateExpression.Scope) -> ValuesNode? {
+        guard case .values(let pattern) = TemplateExpression(scope: scope).evaluate(tokens).primary else { return nil }
+        return node(at: pattern)
+    }
+
+    /// The values node at a pattern of keys; a missing key is Go's nil.
+    private func node(at pattern: [PatternSegment]) -> ValuesNode? {
         guard let values else { return nil }
-        let reference = TemplateExpression(scope: scope).evaluate(tokens).primary
-        guard case .values(let pattern) = reference else { return nil }
         var node: ValuesNode? = values
         for segment in pattern {
             guard case .key(let key) = segment else { return nil }
@@ -458,6 +461,9 @@ struct TemplateAnalyzer {
             if case .values(let path) = result.primary {
                 element = .values(path + [.any])
                 key = .valuesKey(path + [.any])
+            } else if let only = onlyEntry(of: result.primary) {
+                element = only
+                key = .unknown
             } else {
                 element = .unknown
                 key = .unknown
@@ -473,6 +479,23 @@ struct TemplateAnalyzer {
         default:
             break
         }
+    }
+
+    /// A map built as named entries over values maps the values leave empty
+    /// (`set .Values.extraServices "default" .Values.service`): when it holds one
+    /// entry, ranging over it reads that entry. More than one: unknown.
+    private func onlyEntry(of reference: ValueReference) -> ValueReference? {
+        guard values != nil, case .merged(let parts) = reference else { return nil }
+        var entries: [ValueReference] = []
+        for part in parts {
+            switch part {
+            case .dict(let named): entries += named.values
+            case .values(let pattern):
+                guard let node = node(at: pattern), (node.entries?.isEmpty ?? false) || node.isNull else { return nil }
+            default: return nil
+            }
+        }
+        return entries.count == 1 ? entries[0] : nil
     }
 
     private mutating func record(_ contributions: [Contribution], depth: Int) {

@@ -15,9 +15,15 @@ struct TemplateExpression {
         var literal: String?
         /// `dict "k" v` and `set $d "k" v` entries built anywhere in the pipeline, with what flows into each.
         var dictEntries: [(key: String, contributions: [Contribution])] = []
-        /// Variables a `set` filled with a ranged map's own entries: the dict
-        /// now stands for (part of) that map, for the rest of the template.
-        var filled: [(variable: String, map: ValueReference)] = []
+        /// Variables a `set` changed in place: what they stood for, and what they stand for now,
+        /// for the rest of the template (Go's `set` mutates the dict the variable holds).
+        var filled: [Fill] = []
+    }
+
+    struct Fill {
+        var variable: String
+        var from: ValueReference
+        var to: ValueReference
     }
 
     enum Indentation: Equatable {
@@ -174,11 +180,16 @@ struct TemplateExpression {
             if arguments.count == 3, let key = arguments[1].literal {
                 result.dictEntries.append((key, arguments[2].contributions))
             }
-            // `range $k, $v := .Values.m` ... `set $d $k $v`: $d holds entries of .Values.m.
-            if arguments.count == 3, case .variable(let name)? = command.dropFirst().first,
-               case .valuesKey(let keyPath) = arguments[1].primary, case .values(let elementPath) = arguments[2].primary,
-               keyPath == elementPath, elementPath.last == .any {
-                result.filled.append((name, .values(Array(elementPath.dropLast()))))
+            if arguments.count == 3, case .variable(let name)? = command.dropFirst().first {
+                let base = arguments[0].primary
+                if case .valuesKey(let keyPath) = arguments[1].primary, case .values(let elementPath) = arguments[2].primary,
+                   keyPath == elementPath, elementPath.last == .any {
+                    // `range $k, $v := .Values.m` ... `set $d $k $v`: $d holds entries of .Values.m.
+                    result.filled.append(Fill(variable: name, from: .dict([:]), to: .values(Array(elementPath.dropLast()))))
+                } else if let key = arguments[1].literal, case .values = base {
+                    // `set $services "default" .Values.service` on a values map: one more entry, named.
+                    result.filled.append(Fill(variable: name, from: base, to: .merged([.dict([key: arguments[2].primary]), base])))
+                }
             }
             result.primary = arguments.first?.primary ?? .unknown
         case "list", "tuple":

@@ -18,6 +18,10 @@ final class RangedMapTests: XCTestCase {
             exposedPort: 443
         metrics:
           entryPoint: websecure
+        service:
+          spec:
+            type: LoadBalancer
+          additionalServices: {}
         """
 
     static let helpers = """
@@ -26,6 +30,11 @@ final class RangedMapTests: XCTestCase {
           - port: {{ default $config.port $config.exposedPort }}
             name: {{ $name }}
          {{- end }}
+        {{- end }}
+        {{- define "t.service-spec" -}}
+          {{- with .service.spec }}
+            {{- toYaml . | nindent 2 }}
+          {{- end }}
         {{- end }}
         """
 
@@ -63,6 +72,20 @@ final class RangedMapTests: XCTestCase {
           {{- template "t.service-ports" (dict "ports" $served) }}
         """
 
+    static let services = """
+        {{- $services := .Values.service.additionalServices -}}
+        {{- $services = set $services "default" (omit .Values.service "additionalServices") }}
+        {{- range $name, $service := $services }}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: extra
+        spec:
+          {{- template "t.service-spec" (dict "service" $service) }}
+        {{- end }}
+        """
+
     var leaves: [ChartTreeOwnershipTests.Leaf] = []
     var ownership: ChartOwnership!
 
@@ -75,13 +98,15 @@ final class RangedMapTests: XCTestCase {
         try Self.helpers.write(toFile: chart + "/templates/_helpers.tpl", atomically: true, encoding: .utf8)
         try Self.deployment.write(toFile: chart + "/templates/deployment.yaml", atomically: true, encoding: .utf8)
         try Self.service.write(toFile: chart + "/templates/service.yaml", atomically: true, encoding: .utf8)
+        try Self.services.write(toFile: chart + "/templates/services.yaml", atomically: true, encoding: .utf8)
         leaves = try ChartTreeOwnershipTests.leaves(of: try ChartTreeOwnershipTests.run(helm, ["template", "rel", chart]))
         ownership = ChartOwnership(chart: try ChartFiles.load(chart), values: try ValuesLoader().load(chart: chart).values)
     }
 
     /// The values claims (anchor, then controlled_by) at a rendered path, and Helm's value there.
-    func claims(_ path: String) throws -> (claims: [String], value: String) {
-        let leaf = try XCTUnwrap(leaves.first { RenderedSegment.describe($0.path) == path }, "Helm rendered no \(path)")
+    func claims(_ path: String, in template: String? = nil) throws -> (claims: [String], value: String) {
+        let leaf = try XCTUnwrap(leaves.first { RenderedSegment.describe($0.path) == path && (template == nil || $0.source == template) },
+                                 "Helm rendered no \(path)")
         let owner = try XCTUnwrap(ownership.provenance(source: leaf.source, path: leaf.path, value: leaf.value))
         return ((owner.layer == .values ? [owner.anchor?.anchor ?? "values"] : []) + owner.controlledBy.map(\.anchor), leaf.value)
     }
@@ -111,5 +136,13 @@ final class RangedMapTests: XCTestCase {
         let websecure = try claims("spec.ports[name=websecure].port")
         XCTAssertEqual(websecure.value, "443")
         XCTAssertEqual(websecure.claims.first, "values.entryPoints.websecure.exposedPort")
+    }
+
+    func testAMapGivenOneNamedEntryByAssignmentRangesOverThatEntry() throws {
+        // `$services = set $services "default" (omit .Values.service ...)` over an empty map:
+        // the only Service is the one `.Values.service` describes.
+        let type = try claims("spec.type", in: "ranged/templates/services.yaml")
+        XCTAssertEqual(type.value, "LoadBalancer")
+        XCTAssertEqual(type.claims, ["values.service.spec.type"])
     }
 }
