@@ -22,8 +22,8 @@ BENCH_LATENCY_RUNS  ?= 50
 BENCH_PYTHON_LARGE  ?= 0
 BENCH_CHARTS        ?= ../shared/charts
 # The release build bench measures: the same flags as the Makefile's release
-# target (static Swift standard library: no shared-library loading at start-up).
-BENCH_RELEASE_FLAGS ?= -c release --static-swift-stdlib
+# target (a fully static executable: no dynamic loading at start-up).
+BENCH_RELEASE_FLAGS ?= -c release $(RELEASE_FLAGS)
 BENCH_BIN           ?= .build/release/render-check
 BENCH_FLOOR         := .build-bench-floor/floor
 
