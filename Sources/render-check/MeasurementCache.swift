@@ -13,7 +13,7 @@ struct MeasurementCache {
     var directory: String
 
     func path(_ digest: RenderDigest) -> String {
-        FilePath.join(directory, "measured-\(digest).json")
+        FilePath.join(directory, "measured-\(digest).tsv")
     }
 
     /// The cached measurement for `digest`, if there is a sound one from

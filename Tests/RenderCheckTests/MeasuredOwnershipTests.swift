@@ -80,7 +80,7 @@ final class MeasuredOwnershipTests: XCTestCase {
         XCTAssertGreaterThan(coldRenders, 2, cold.stderr)
         XCTAssertLessThanOrEqual(coldRenders, 40, cold.stderr)
         let entries = try FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("render-check").path)
-        XCTAssertEqual(entries.filter { $0.hasPrefix("measured-") && $0.hasSuffix(".json") }.count, 1, "\(entries)")
+        XCTAssertEqual(entries.filter { $0.hasPrefix("measured-") && $0.hasSuffix(".tsv") }.count, 1, "\(entries)")
 
         let warm = try portDrift("exact", format: "json", cache: cache, helm: counting.program)
         XCTAssertEqual(counting.count(), coldRenders, "a warm cache must run no helm template")

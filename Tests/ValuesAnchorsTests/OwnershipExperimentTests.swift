@@ -250,7 +250,7 @@ final class OwnershipExperimentTests: XCTestCase {
         let path = try XCTUnwrap(ValuesPath("a[\"b.c\"].d"))
         let original = MeasuredOwnership(
             leaves: [.init(source: "x/templates/a.yaml", document: "Service//n", path: "spec.ports[name=http].port"):
-                        .init(value: "80\n\"q\"", status: .measured, drivers: [path, .root.appending(key: "e")], carried: 1),
+                        .init(value: "80\n\"q\"\ta\\tb\\\r", status: .measured, drivers: [path, .root.appending(key: "e")], carried: 1),
                      .init(source: "", document: "#2", path: "kind"): .init(value: "Service", status: .unresolved)],
             keyCount: 3, unmeasured: [.root.appending(key: "z")], renders: 17)
         let bytes = Array(original.encoded(digest: "abc").utf8)
@@ -259,6 +259,14 @@ final class OwnershipExperimentTests: XCTestCase {
         XCTAssertNil(MeasuredOwnership(decoding: Array(bytes.prefix(bytes.count / 2)), digest: "abc"), "a truncated entry")
         XCTAssertNil(MeasuredOwnership(decoding: Array("[1, 2]".utf8), digest: "abc"))
         XCTAssertNil(MeasuredOwnership(decoding: [0xff, 0xfe, 0x00], digest: "abc"))
+        let text = original.encoded(digest: "abc")
+        XCTAssertEqual(text.split(separator: "\n").count, 5, "a header, one unmeasured key, two leaves, the end line: \(text)")
+        XCTAssertNil(MeasuredOwnership(decoding: Array(text.replacingOccurrences(of: "end\t2", with: "end\t3").utf8), digest: "abc"),
+                     "a leaf missing from the count")
+        XCTAssertNil(MeasuredOwnership(decoding: Array(text.replacingOccurrences(of: "\tmeasured\t1\t", with: "\tmeasured\t3\t").utf8),
+                                       digest: "abc"), "more carried keys than drivers")
+        XCTAssertNil(MeasuredOwnership(decoding: Array(text.replacingOccurrences(of: "\tunresolved\t", with: "\tlost\t").utf8),
+                                       digest: "abc"), "a status this version does not know")
     }
 
     func testRenderedLeavesCountDocumentsPerTemplate() throws {
