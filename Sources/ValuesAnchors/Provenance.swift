@@ -35,7 +35,7 @@ public struct ChartOwnership: Sendable {
         self.values = values
         let lexed = TemplateIndex.Lexed(chart: chart)
         // Every read, in every branch: what the unused-key check compares with.
-        self.index = TemplateIndex(lexed)
+        self.index = TemplateIndex(lexed, extent: values)
         // Owners come from the branches these values take, read when a leaf
         // first asks: a run whose owners were all measured never needs them.
         self.lookups = LazySiteLookups { TemplateIndex(lexed, values: values) }

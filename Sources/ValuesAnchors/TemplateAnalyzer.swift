@@ -16,10 +16,16 @@ struct TemplateAnalyzer {
         var context: ValueReference
     }
     private var summaries: [SummaryKey: [Contribution]] = [:]
+    /// Helpers being read (summarized or inserted), to see a helper that calls itself.
+    private var summarizing: [String: Int] = [:]
 
-    init(helpers: [String: TemplateIndex.HelperDefinition], values: ValuesNode? = nil) {
+    /// The values whose depth bounds a helper that calls itself one level deeper each time.
+    let extent: ValuesNode?
+
+    init(helpers: [String: TemplateIndex.HelperDefinition], values: ValuesNode? = nil, extent: ValuesNode? = nil) {
         self.helpers = helpers
         self.values = values
+        self.extent = extent ?? values
     }
 
     private struct Frame {
@@ -295,8 +301,11 @@ struct TemplateAnalyzer {
                            first.dashes.first == last.indent {
                             helperPath.append(last.segment)
                         }
+                        if isWalkingPastTheValues(name, context: context) { continue }
+                        summarizing[name, default: 0] += 1
                         sites += analyze(helper.lines[...], file: helper.file, context: context, basePath: helperPath,
                                          via: via + ["include \"\(name)\""], depth: depth + 1, skipDefinitions: false)
+                        summarizing[name, default: 0] -= 1
                     case .values(let pattern) where contribution.role == .output:
                         sites.append(TemplateSite(keyPath: path, template: SourceLocation(file: file, line: line.number, column: insertion.column),
                                                   via: via, contributions: [contribution], conditions: conditions,
@@ -481,6 +490,39 @@ struct TemplateAnalyzer {
         }
     }
 
+    /// A helper that walks a map by calling itself on each entry (`include "x.rec"
+    /// (dict "content" $value)`) goes one `.any` deeper per call: once the values
+    /// hold nothing that deep, a deeper call can read nothing more.
+    private func isWalkingPastTheValues(_ helper: String, context: ValueReference) -> Bool {
+        summarizing[helper, default: 0] > 0 && !reachesValues(context)
+    }
+
+    /// Whether a helper's context names part of the values that exists, or
+    /// anything else (the values unknown, a chart's context, a literal): false
+    /// only for a context made of values patterns that match no node.
+    private func reachesValues(_ context: ValueReference) -> Bool {
+        guard let extent else { return true }
+        switch context {
+        case .values(let pattern): return Self.matches(pattern[...], in: extent)
+        case .dict(let entries): return entries.isEmpty || entries.values.contains { reachesValues($0) }
+        case .unknown: return false
+        default: return true
+        }
+    }
+
+    private static func matches(_ pattern: ArraySlice<PatternSegment>, in node: ValuesNode) -> Bool {
+        guard let segment = pattern.first else { return true }
+        switch segment {
+        case .key(let key):
+            guard let next = node[key] else { return false }
+            return matches(pattern.dropFirst(), in: next)
+        case .any:
+            if let entries = node.entries { return entries.contains { matches(pattern.dropFirst(), in: $0.node) } }
+            if let items = node.items { return items.contains { matches(pattern.dropFirst(), in: $0) } }
+            return false
+        }
+    }
+
     /// A map built as named entries over values maps the values leave empty
     /// (`set .Values.extraServices "default" .Values.service`): when it holds one
     /// entry, ranging over it reads that entry. More than one: unknown.
@@ -528,9 +570,12 @@ struct TemplateAnalyzer {
         let cacheKey = SummaryKey(helper: name, context: context)
         if let cached = summaries[cacheKey] { return cached }
         guard depth < Self.maxHelperDepth, let helper = helpers[name] else { return [] }
+        if isWalkingPastTheValues(name, context: context) { return [] }
         summaries[cacheKey] = []
+        summarizing[name, default: 0] += 1
         let sites = analyze(helper.lines[...], file: helper.file, context: context, basePath: [],
                             via: [], depth: depth + 1, skipDefinitions: false)
+        summarizing[name, default: 0] -= 1
         var contributions: [Contribution] = []
         for site in sites {
             contributions += site.contributions

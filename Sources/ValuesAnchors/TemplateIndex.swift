@@ -68,9 +68,10 @@ public struct TemplateIndex: Sendable {
     }
 
     /// Reads lexed templates; with `values`, a branch whose condition the
-    /// values decide is not read.
-    init(_ lexed: Lexed, values: ValuesNode? = nil) {
-        var analyzer = TemplateAnalyzer(helpers: lexed.helpers, values: values)
+    /// values decide is not read. `extent` (else `values`): the values whose
+    /// depth bounds a helper that walks a map by calling itself.
+    init(_ lexed: Lexed, values: ValuesNode? = nil, extent: ValuesNode? = nil) {
+        var analyzer = TemplateAnalyzer(helpers: lexed.helpers, values: values, extent: extent)
         for file in lexed.rendered {
             sites[file.chartPath] = analyzer.analyze(file.lines[...], file: file.displayPath, context: file.context,
                                                      basePath: [], via: [], depth: 0, skipDefinitions: true)

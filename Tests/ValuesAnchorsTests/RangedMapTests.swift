@@ -1,6 +1,6 @@
 import Foundation
 import ManifestModel
-import ValuesAnchors
+@testable import ValuesAnchors
 import XCTest
 
 /// A map of entry points read the ways community charts read one: ranged
@@ -22,6 +22,11 @@ final class RangedMapTests: XCTestCase {
           spec:
             type: LoadBalancer
           additionalServices: {}
+        flags:
+          log:
+            level: INFO
+            format:
+              style: plain
         """
 
     static let helpers = """
@@ -31,6 +36,16 @@ final class RangedMapTests: XCTestCase {
             name: {{ $name }}
          {{- end }}
         {{- end }}
+        {{- define "t.flagsRec" -}}
+        {{- $path := .path -}}
+        {{- range $key, $value := .content }}
+        {{- if kindIs "map" $value }}
+        {{- include "t.flagsRec" (dict "path" (printf "%s.%s" $path $key) "content" $value) }}
+        {{- else }}
+        - "--{{ $path }}.{{ $key }}={{ $value }}"
+        {{- end }}
+        {{- end }}
+        {{- end -}}
         {{- define "t.service-spec" -}}
           {{- with .service.spec }}
             {{- toYaml . | nindent 2 }}
@@ -86,7 +101,21 @@ final class RangedMapTests: XCTestCase {
         {{- end }}
         """
 
+    static let flags = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: flags
+        spec:
+          containers:
+            - name: app
+              args:
+                {{- include "t.flagsRec" (dict "path" "x" "content" .Values.flags) | nindent 8 }}
+        """
+
     var leaves: [ChartTreeOwnershipTests.Leaf] = []
+    var files: ChartFiles!
+    var values: ValuesNode!
     var ownership: ChartOwnership!
 
     override func setUpWithError() throws {
@@ -99,8 +128,11 @@ final class RangedMapTests: XCTestCase {
         try Self.deployment.write(toFile: chart + "/templates/deployment.yaml", atomically: true, encoding: .utf8)
         try Self.service.write(toFile: chart + "/templates/service.yaml", atomically: true, encoding: .utf8)
         try Self.services.write(toFile: chart + "/templates/services.yaml", atomically: true, encoding: .utf8)
+        try Self.flags.write(toFile: chart + "/templates/flags.yaml", atomically: true, encoding: .utf8)
         leaves = try ChartTreeOwnershipTests.leaves(of: try ChartTreeOwnershipTests.run(helm, ["template", "rel", chart]))
-        ownership = ChartOwnership(chart: try ChartFiles.load(chart), values: try ValuesLoader().load(chart: chart).values)
+        files = try ChartFiles.load(chart)
+        values = try ValuesLoader().load(chart: chart).values
+        ownership = ChartOwnership(chart: files, values: values)
     }
 
     /// The values claims (anchor, then controlled_by) at a rendered path, and Helm's value there.
@@ -144,5 +176,19 @@ final class RangedMapTests: XCTestCase {
         let type = try claims("spec.type", in: "ranged/templates/services.yaml")
         XCTAssertEqual(type.value, "LoadBalancer")
         XCTAssertEqual(type.claims, ["values.service.spec.type"])
+    }
+
+    func testAHelperThatWalksAMapByCallingItselfGoesAsDeepAsTheValues() throws {
+        // Go ranges a map in key order: format before level.
+        let deepest = try claims("spec.containers[name=app].args[0]")
+        XCTAssertEqual(deepest.value, "--x.log.format.style=plain")
+        XCTAssertEqual(deepest.claims, ["values.flags.log.format.style"])
+        XCTAssertEqual(try claims("spec.containers[name=app].args[1]").claims, ["values.flags.log.level"])
+        // Every branch read, for the unused-key check: the walk reaches the deepest key
+        // (and ranges once more, over the scalar there), then stops, rather than going
+        // on to the helper depth limit.
+        let reads = TemplateIndex(TemplateIndex.Lexed(chart: files), extent: values).reads.filter { $0.first == .key("flags") }
+        XCTAssertTrue(reads.contains([.key("flags"), .any, .any, .any]), "\(reads)")
+        XCTAssertEqual(reads.map(\.count).max(), 5, "\(reads)")
     }
 }
