@@ -60,11 +60,11 @@ public struct AnchorChecker: Sendable {
         guard let expected = contract.port(component, "container"),
               let serviceName = contract.service(component)?.serviceName.value else { return }
         for (chartPath, sites) in chart.ownership.index.sites.sorted(by: { $0.key < $1.key }) {
-            guard let kind = Self.kind(ofTemplate: chartPath, in: chart.files) else { continue }
             for site in sites where site.keyPath.last == .key("containerPort") {
                 for path in site.valuesRead where path.segments.first == .key("server") {
                     guard let actual = values.value(at: path), actual != .int(expected.value.value),
-                          let location = values.keyLocation(at: path) else { continue }
+                          let location = values.keyLocation(at: path),
+                          let kind = Self.kind(ofTemplate: chartPath, in: chart.files) else { continue }
                     findings.add(Finding(
                         diffKey: "\(kind.lowercased()).\(serviceName).port.container", family: .containerPort, component: component,
                         expected: .int(expected.value.value), actual: .array([ReportValue(actual)]),

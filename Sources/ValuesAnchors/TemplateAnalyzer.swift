@@ -16,6 +16,13 @@ struct TemplateAnalyzer {
         var context: ValueReference
     }
     private var summaries: [SummaryKey: [Contribution]] = [:]
+    private struct InsertionKey: Hashable {
+        var helper: String
+        var context: ValueReference
+        var depth: Int
+        var nested: Bool
+    }
+    private var insertions: [InsertionKey: [TemplateSite]] = [:]
     /// Helpers being read (summarized or inserted), to see a helper that calls itself.
     private var summarizing: [String: Int] = [:]
 
@@ -302,10 +309,7 @@ struct TemplateAnalyzer {
                             helperPath.append(last.segment)
                         }
                         if isWalkingPastTheValues(name, context: context) { continue }
-                        summarizing[name, default: 0] += 1
-                        sites += analyze(helper.lines[...], file: helper.file, context: context, basePath: helperPath,
-                                         via: via + ["include \"\(name)\""], depth: depth + 1, skipDefinitions: false)
-                        summarizing[name, default: 0] -= 1
+                        sites += inserted(name, helper: helper, context: context, basePath: helperPath, via: via, depth: depth + 1)
                     case .values(let pattern) where contribution.role == .output:
                         sites.append(TemplateSite(keyPath: path, template: SourceLocation(file: file, line: line.number, column: insertion.column),
                                                   via: via, contributions: [contribution], conditions: conditions,
@@ -563,6 +567,39 @@ struct TemplateAnalyzer {
             }
         }
         return result
+    }
+
+    /// The sites of a helper inserted below `basePath`. They are the same below
+    /// any key path but for the path and the include chain before them, so a
+    /// helper is read once per context (a library chart's `tplvalues.render`
+    /// is inserted hundreds of times) and the prefixes put on each copy.
+    private mutating func inserted(_ name: String, helper: TemplateIndex.HelperDefinition, context: ValueReference,
+                                   basePath: [SiteSegment], via: [String], depth: Int) -> [TemplateSite] {
+        let chain = via + ["include \"\(name)\""]
+        // Inside a helper's own recursion what it reads depends on how deep it is: not shared.
+        guard summarizing[name, default: 0] == 0 else {
+            return analyze(helper.lines[...], file: helper.file, context: context, basePath: basePath,
+                           via: chain, depth: depth, skipDefinitions: false)
+        }
+        // Whether there is a path above decides what a helper's dict entries write: one stand-in key.
+        let standIn: [SiteSegment] = basePath.isEmpty ? [] : [.anyKey]
+        let key = InsertionKey(helper: name, context: context, depth: depth, nested: !basePath.isEmpty)
+        let relative: [TemplateSite]
+        if let cached = insertions[key] {
+            relative = cached
+        } else {
+            summarizing[name, default: 0] += 1
+            relative = analyze(helper.lines[...], file: helper.file, context: context, basePath: standIn,
+                               via: [], depth: depth, skipDefinitions: false)
+            summarizing[name, default: 0] -= 1
+            insertions[key] = relative
+        }
+        return relative.map { site in
+            var placed = site
+            placed.keyPath = basePath + site.keyPath.dropFirst(standIn.count)
+            placed.via = chain + site.via
+            return placed
+        }
     }
 
     /// Everything that flows through a helper called with a context.

@@ -146,74 +146,80 @@ enum TemplateToken: Equatable {
     case comma
 
     static func tokenize(_ text: String) -> [TemplateToken] {
-        let characters = Array(text)
+        var text = text
+        // Actions are nearly always ASCII: tokenized as bytes, as the lines are.
+        return text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? tokenize(Array(bytes)) : nil }
+            ?? tokenize(Array(text))
+    }
+
+    static func tokenize<Unit: LexUnit>(_ units: [Unit]) -> [TemplateToken] {
+        let space = Unit.ascii(" "), tab = Unit.ascii("\t"), pipe = Unit.ascii("|"), open = Unit.ascii("("), close = Unit.ascii(")")
+        let comma = Unit.ascii(","), colon = Unit.ascii(":"), equals = Unit.ascii("="), double = Unit.ascii("\""), backtick = Unit.ascii("`")
+        let single = Unit.ascii("'"), dot = Unit.ascii("."), dollar = Unit.ascii("$"), backslash = Unit.ascii("\\")
+        let minus = Unit.ascii("-"), plus = Unit.ascii("+")
         var tokens: [TemplateToken] = []
         var index = 0
-        func isName(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
-        while index < characters.count {
-            let c = characters[index]
-            switch c {
-            case " ", "\t", "\n", "\r":
+        func name(from start: Int) -> Int {
+            var end = start
+            while end < units.count, units[end] == dot || units[end].isNameUnit { end += 1 }
+            return end
+        }
+        while index < units.count {
+            let c = units[index]
+            if c == space || c == tab || c == Unit.lineFeed || c == Unit.carriageReturn || c.isLineBreak {
                 index += 1
-            case "|":
+            } else if c == pipe {
                 tokens.append(.pipe); index += 1
-            case "(":
+            } else if c == open {
                 tokens.append(.open); index += 1
-            case ")":
+            } else if c == close {
                 tokens.append(.close); index += 1
                 // A field access after a parenthesised pipeline: (.Values.a).b
-                if index < characters.count, characters[index] == "." {
-                    var end = index
-                    while end < characters.count, characters[end] == "." || isName(characters[end]) { end += 1 }
-                    tokens.append(.chainedField(String(characters[index..<end])))
+                if index < units.count, units[index] == dot {
+                    let end = name(from: index)
+                    tokens.append(.chainedField(Unit.string(units[index..<end])))
                     index = end
                 }
-            case ",":
+            } else if c == comma {
                 tokens.append(.comma); index += 1
-            case ":":
-                if index + 1 < characters.count, characters[index + 1] == "=" { tokens.append(.declare); index += 2 } else { index += 1 }
-            case "=":
+            } else if c == colon {
+                if index + 1 < units.count, units[index + 1] == equals { tokens.append(.declare); index += 2 } else { index += 1 }
+            } else if c == equals {
                 tokens.append(.assign); index += 1
-            case "\"", "`":
+            } else if c == double || c == backtick {
                 var end = index + 1
-                var value = ""
-                while end < characters.count, characters[end] != c {
-                    if c == "\"", characters[end] == "\\", end + 1 < characters.count {
-                        value.append(characters[end + 1]); end += 2; continue
+                var value: [Unit] = []
+                while end < units.count, units[end] != c {
+                    if c == double, units[end] == backslash, end + 1 < units.count {
+                        value.append(units[end + 1]); end += 2; continue
                     }
-                    value.append(characters[end]); end += 1
+                    value.append(units[end]); end += 1
                 }
-                tokens.append(.string(value))
-                index = min(end + 1, characters.count)
-            case "'":
+                tokens.append(.string(Unit.string(value[...])))
+                index = min(end + 1, units.count)
+            } else if c == single {
                 var end = index + 1
-                while end < characters.count, characters[end] != "'" { end += 1 }
-                tokens.append(.number(String(characters[(index + 1)..<min(end, characters.count)])))
-                index = min(end + 1, characters.count)
-            case ".":
-                var end = index + 1
-                while end < characters.count, characters[end] == "." || isName(characters[end]) { end += 1 }
-                tokens.append(.field(String(characters[index..<end])))
+                while end < units.count, units[end] != single { end += 1 }
+                tokens.append(.number(Unit.string(units[(index + 1)..<min(end, units.count)])))
+                index = min(end + 1, units.count)
+            } else if c == dot {
+                let end = name(from: index + 1)
+                tokens.append(.field(Unit.string(units[index..<end])))
                 index = end
-            case "$":
-                var end = index + 1
-                while end < characters.count, characters[end] == "." || isName(characters[end]) { end += 1 }
-                tokens.append(.variable(String(characters[index..<end])))
+            } else if c == dollar {
+                let end = name(from: index + 1)
+                tokens.append(.variable(Unit.string(units[index..<end])))
                 index = end
-            default:
-                if c.isNumber || c == "-" || c == "+" {
-                    var end = index + 1
-                    while end < characters.count, isName(characters[end]) || characters[end] == "." { end += 1 }
-                    tokens.append(.number(String(characters[index..<end])))
-                    index = end
-                } else if isName(c) {
-                    var end = index + 1
-                    while end < characters.count, isName(characters[end]) || characters[end] == "." { end += 1 }
-                    tokens.append(.identifier(String(characters[index..<end])))
-                    index = end
-                } else {
-                    index += 1
-                }
+            } else if c.isDigitUnit || c == minus || c == plus {
+                let end = name(from: index + 1)
+                tokens.append(.number(Unit.string(units[index..<end])))
+                index = end
+            } else if c.isNameUnit {
+                let end = name(from: index + 1)
+                tokens.append(.identifier(Unit.string(units[index..<end])))
+                index = end
+            } else {
+                index += 1
             }
         }
         return tokens
@@ -230,6 +236,9 @@ protocol LexUnit: Equatable {
     /// What stands in for an action in a line's masked text.
     static var marker: Self { get }
     var isLineBreak: Bool { get }
+    /// A letter, a digit or `_`: part of a name in an action.
+    var isNameUnit: Bool { get }
+    var isDigitUnit: Bool { get }
     static func ascii(_ character: Unicode.Scalar) -> Self
     static func string(_ units: ArraySlice<Self>) -> String
 }
@@ -242,6 +251,11 @@ extension UInt8: LexUnit {
     static var carriageReturn: UInt8 { UInt8(ascii: "\r") }
     static var marker: UInt8 { 0x01 }
     var isLineBreak: Bool { self == Self.lineFeed }
+    var isNameUnit: Bool {
+        (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
+            || isDigitUnit || self == UInt8(ascii: "_")
+    }
+    var isDigitUnit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
     static func ascii(_ character: Unicode.Scalar) -> UInt8 { UInt8(character.value) }
     static func string(_ units: ArraySlice<UInt8>) -> String { String(decoding: units, as: UTF8.self) }
 }
@@ -254,6 +268,8 @@ extension Character: LexUnit {
     static var carriageReturn: Character { "\r" }
     static var marker: Character { TemplateLexer.marker }
     var isLineBreak: Bool { self == "\n" || self == "\r\n" }
+    var isNameUnit: Bool { isLetter || isNumber || self == "_" }
+    var isDigitUnit: Bool { isNumber }
     static func ascii(_ character: Unicode.Scalar) -> Character { Character(character) }
     static func string(_ units: ArraySlice<Character>) -> String { String(units) }
 }

@@ -3,8 +3,8 @@ import Foundation
 import XCTest
 
 /// The byte reading of ASCII templates and the Character reading give the
-/// same lines, on every template of the shared public charts and the
-/// fixtures (the shared charts are skipped when absent).
+/// same lines and the same action tokens, on every template of the shared
+/// public charts and the fixtures (the shared charts are skipped when absent).
 final class TemplateLexerTests: XCTestCase {
     private func described(_ lines: [TemplateLexer.Line]) -> [String] {
         lines.map { line in
@@ -22,17 +22,23 @@ final class TemplateLexerTests: XCTestCase {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let folders = [root.appendingPathComponent("../shared/charts"), root.appendingPathComponent("charts-fixtures"),
                        root.appendingPathComponent("Tests/ValuesAnchorsTests/Fixtures")]
-        var compared = 0
+        var compared = 0, tokenized = 0
         for folder in folders {
             guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { continue }
             for case let file as URL in walker where file.path.contains("/templates/")
                 && ["yaml", "yml", "tpl", "txt"].contains(file.pathExtension) {
                 guard let text = try? String(contentsOf: file, encoding: .utf8), text.utf8.allSatisfy({ $0 < 0x80 }) else { continue }
                 XCTAssertEqual(described(byteLines(text)), described(TemplateLexer.characterLines(of: text)), file.path)
+                for action in byteLines(text).flatMap(\.actions) {
+                    XCTAssertEqual(TemplateToken.tokenize(Array(action.text.utf8)), TemplateToken.tokenize(Array(action.text)),
+                                   "\(file.path):\(action.line): \(action.text)")
+                    tokenized += 1
+                }
                 compared += 1
             }
         }
         XCTAssertGreaterThan(compared, 20)
+        XCTAssertGreaterThan(tokenized, 1000)
     }
 
     func testCRLFBreaksLinesAsLFDoes() {
