@@ -79,6 +79,17 @@ struct TemplateLexer {
             column = 1
         }
         while index < count {
+            if column == 1 {
+                // Most lines of a chart (all of a CRD) hold no action: copied whole.
+                var end = index
+                while end < count, !unit(end).isLineBreak, unit(end) != .open, unit(end) != .carriageReturn { end += 1 }
+                if end > index {
+                    masked.append(contentsOf: units[(units.startIndex + index)..<(units.startIndex + end)])
+                    column += end - index
+                    index = end
+                    if index == count { break }
+                }
+            }
             let character = unit(index)
             if character == .open, index + 1 < count, unit(index + 1) == .open {
                 let startLine = line, startColumn = column
