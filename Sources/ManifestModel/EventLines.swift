@@ -67,7 +67,9 @@ public enum EventLines {
         }
     }
 
-    static func escape(_ text: String) -> String {
+    /// Backslash escapes for a one-line field: `\\`, `\0`, `\b`, `\n`, `\r`, `\t`
+    /// (the yaml-test-suite's event lines; the measurement cache's fields too).
+    public static func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -15,14 +15,14 @@ extension MeasuredOwnership {
     /// (source, document, path, value, status, carried, drivers...), and an
     /// `end` line with the leaf count, so a cut-off entry is seen as one.
     public func encoded(digest: String) -> String {
-        var text = Self.format + "\t\(Self.formatVersion)\t" + Self.escaped(digest) + "\t\(keyCount)\t\(renders)\n"
-        for path in unmeasured { text += "u\t" + Self.escaped(path.description) + "\n" }
+        var text = Self.format + "\t\(Self.formatVersion)\t" + EventLines.escape(digest) + "\t\(keyCount)\t\(renders)\n"
+        for path in unmeasured { text += "u\t" + EventLines.escape(path.description) + "\n" }
         let places = leaves.keys.sorted { ($0.source, $0.document, $0.path) < ($1.source, $1.document, $1.path) }
         for place in places {
             let leaf = leaves[place]!
             var fields = [place.source, place.document, place.path, leaf.value, leaf.status.rawValue, String(leaf.carried)]
             fields += leaf.drivers.map(\.description)
-            text += "l\t" + fields.map(Self.escaped).joined(separator: "\t") + "\n"
+            text += "l\t" + fields.map(EventLines.escape).joined(separator: "\t") + "\n"
         }
         return text + "end\t\(places.count)\n"
     }
@@ -65,25 +65,8 @@ extension MeasuredOwnership {
         self.init(leaves: leaves, keyCount: keys, unmeasured: unmeasured, renders: renders)
     }
 
-    private static func escaped(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == tab || $0 == newline || $0 == backslash || $0 == UInt8(ascii: "\r") }) else {
-            return text
-        }
-        var result = ""
-        for character in text.unicodeScalars {
-            switch character {
-            case "\\": result += "\\\\"
-            case "\t": result += "\\t"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            default: result.unicodeScalars.append(character)
-            }
-        }
-        return result
-    }
-
-    /// A line's tab-separated fields, unescaped (an escape this codec does not
-    /// write is kept as it stands).
+    /// A line's tab-separated fields, with `EventLines.escape` undone (an
+    /// escape it does not write is kept as it stands).
     private static func fields(_ line: ArraySlice<UInt8>) -> [String] {
         // Long CRD descriptions make long lines: scanned once, on raw bytes.
         line.withUnsafeBufferPointer { buffer in
@@ -115,6 +98,8 @@ extension MeasuredOwnership {
                 case UInt8(ascii: "t"): bytes.append(tab)
                 case UInt8(ascii: "n"): bytes.append(newline)
                 case UInt8(ascii: "r"): bytes.append(UInt8(ascii: "\r"))
+                case UInt8(ascii: "0"): bytes.append(0)
+                case UInt8(ascii: "b"): bytes.append(0x08)
                 case backslash: bytes.append(backslash)
                 default: bytes += [backslash, byte]
                 }

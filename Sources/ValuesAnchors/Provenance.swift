@@ -133,7 +133,7 @@ public struct ChartOwnership: Sendable {
                     let scored = candidates.map { (candidate: $0, score: Self.rangeHint(pattern, $0.0, path)) }
                     let top = scored.map(\.score).max() ?? 0
                     let best = scored.filter { $0.score == top }
-                    let worded = top > 0 || value == nil ? [] : scored.filter { Self.namesAsWord(pattern, $0.candidate.0, value!) }
+                    let worded = top > 0 ? [] : value.map { value in scored.filter { Self.namesAsWord(pattern, $0.candidate.0, value) } } ?? []
                     if top > 0, best.count == 1 {
                         candidates = [best[0].candidate]
                     } else if worded.count == 1 {

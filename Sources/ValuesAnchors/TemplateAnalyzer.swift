@@ -298,7 +298,8 @@ struct TemplateAnalyzer {
                 for contribution in insertion.result.contributions {
                     switch contribution.reference {
                     case .helper(let name, let context) where contribution.role == .output || contribution.role == .fallback:
-                        guard depth < Self.maxHelperDepth, let helper = helpers[name] else { continue }
+                        guard depth < Self.maxHelperDepth, let helper = helpers[name],
+                              !isWalkingPastTheValues(name, context: context) else { continue }
                         var helperPath = path
                         // `ports:` then `{{- include "x.ports" . }}` whose text opens with `- port:`
                         // at the key's own column: YAML's compact sequence, the items are the key's.
@@ -308,7 +309,6 @@ struct TemplateAnalyzer {
                            first.dashes.first == last.indent {
                             helperPath.append(last.segment)
                         }
-                        if isWalkingPastTheValues(name, context: context) { continue }
                         sites += inserted(name, helper: helper, context: context, basePath: helperPath, via: via, depth: depth + 1)
                     case .values(let pattern) where contribution.role == .output:
                         sites.append(TemplateSite(keyPath: path, template: SourceLocation(file: file, line: line.number, column: insertion.column),

@@ -177,7 +177,7 @@ enum TemplateToken: Equatable {
         }
         while index < units.count {
             let c = units[index]
-            if c == space || c == tab || c == Unit.lineFeed || c == Unit.carriageReturn || c.isLineBreak {
+            if c == space || c == tab || c == Unit.carriageReturn || c.isLineBreak {
                 index += 1
             } else if c == pipe {
                 tokens.append(.pipe); index += 1
