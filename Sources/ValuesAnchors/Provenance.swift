@@ -70,20 +70,23 @@ public struct ChartOwnership: Sendable {
     }
 
     private func reading(_ sites: TemplateSiteLookup, path: [RenderedSegment], value: String?) -> Provenance? {
-        var best: (score: Int, provenance: Provenance)?
+        var best: (score: Int, provenance: Provenance, ordinal: Int)?
         // A line that names the key literally beats one that computes a key.
         let candidates = sites.sites(matching: path)
         let literal = candidates.filter { !$0.keyPath.contains(.anyKey) }
-        for site in literal.isEmpty ? candidates : literal {
+        let pool = literal.isEmpty ? candidates : literal
+        for (ordinal, site) in pool.enumerated() {
             let evaluated = evaluate(site, path: path, value: value)
             // Equally good lines: the one that names a key that changes the value.
             if best == nil || evaluated.score > best!.score
                 || (evaluated.score == best!.score && best!.provenance.controlledBy.isEmpty
                     && best!.provenance.anchor == nil && !evaluated.provenance.controlledBy.isEmpty) {
-                best = evaluated
+                best = (evaluated.score, evaluated.provenance, ordinal)
             }
         }
-        if let best, best.score > 0 { return best.provenance }
+        if let best, best.score > 0 {
+            return shifted(best.provenance, writtenBy: pool[best.ordinal], after: pool[..<best.ordinal], path: path)
+        }
         // A value below a subtree that toYaml inserted whole.
         for (site, patterns) in sites.writers where site.keyPath.count < path.count {
             guard Self.matches(site.keyPath, path[..<site.keyPath.count]) else { continue }
@@ -101,6 +104,43 @@ public struct ChartOwnership: Sendable {
         guard let ancestor = sites.nearestEnclosing(path) else { return nil }
         return Provenance(layer: .chartTemplates, anchor: nil, location: ancestor.template, template: ancestor.template,
                           via: ancestor.via.first, controlledBy: [])
+    }
+
+    /// A positional item (`args[6]`) also changes with the keys that would
+    /// add or drop an item before it: an earlier item of the same sequence in
+    /// a block whose one test is a key that is empty now (`with .x` over `""`)
+    /// appears when that key is set, and every later item moves up one.
+    private func shifted(_ provenance: Provenance, writtenBy site: TemplateSite, after earlier: ArraySlice<TemplateSite>,
+                         path: [RenderedSegment]) -> Provenance {
+        guard case .item(_, nil)? = path.last, !earlier.isEmpty else { return provenance }
+        var claimed = Set(provenance.controlledBy)
+        if let anchor = provenance.anchor { claimed.insert(anchor) }
+        for condition in site.conditions {
+            guard case .values(let pattern) = condition.reference else { continue }
+            for (key, _) in resolve(pattern, hints: path) { claimed.insert(key) }
+        }
+        var result = provenance
+        for other in earlier {
+            for condition in other.conditions where condition.isTruthTest {
+                guard result.controlledBy.count < Self.maxControlledBy else { return result }
+                guard case .values(let pattern) = condition.reference, !pattern.contains(.any),
+                      let (key, node) = resolve(pattern, hints: path).first, Self.isEmptyScalar(node),
+                      claimed.insert(key).inserted else { continue }
+                result.controlledBy.append(key)
+            }
+        }
+        return result
+    }
+
+    /// An empty string or a zero: false to `if`, and a change that keeps its type makes it true.
+    static func isEmptyScalar(_ node: ValuesNode) -> Bool {
+        guard case .scalar(let scalar) = node.content else { return false }
+        switch scalar {
+        case .string(let text): return text.isEmpty
+        case .int(let number): return number == 0
+        case .float(let number): return number == 0
+        case .null, .bool: return false
+        }
     }
 
     // MARK: - One site

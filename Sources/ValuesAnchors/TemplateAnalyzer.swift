@@ -42,6 +42,8 @@ struct TemplateAnalyzer {
         var conditionCount: Int
         /// A branch of this `if`/`else` chain is known to be the one taken.
         var branchTaken = false
+        /// Sites recorded from here on are inside the block.
+        var firstSite = 0
     }
 
     private struct KeyEntry {
@@ -65,6 +67,22 @@ struct TemplateAnalyzer {
         var deadFrame: Int?
 
         func currentPath() -> [SiteSegment] { basePath + keys.map(\.segment) }
+        /// With an `else`, one branch or the other writes: the test decides what
+        /// is written there, not whether something is, so it no longer flips a block.
+        func enterElse(_ frame: Int) {
+            let start = min(frames[frame].conditionCount, conditions.count)
+            let tests = Set(conditions[start...].filter(\.isTruthTest).map(\.reference))
+            guard !tests.isEmpty else { return }
+            for index in start..<conditions.count where tests.contains(conditions[index].reference) {
+                conditions[index].isTruthTest = false
+            }
+            for index in frames[frame].firstSite..<sites.count {
+                for position in sites[index].conditions.indices where sites[index].conditions[position].isTruthTest
+                    && tests.contains(sites[index].conditions[position].reference) {
+                    sites[index].conditions[position].isTruthTest = false
+                }
+            }
+        }
 
         for line in lines {
             let deadAtStart = deadFrame != nil
@@ -83,6 +101,7 @@ struct TemplateAnalyzer {
                         frames.append(Frame(kind: .control, saved: scope, conditionCount: conditions.count))
                     case "else" where frames.count - 1 == dead:
                         guard !frames[dead].branchTaken else { continue }
+                        enterElse(dead)
                         var next = tokens.dropFirst()
                         var truth: Bool?
                         if case .identifier(let word)? = next.first, word == "if" || word == "with" {
@@ -124,7 +143,7 @@ struct TemplateAnalyzer {
                         }
                         continue
                     case "if", "with", "range":
-                        frames.append(Frame(kind: .control, saved: scope, conditionCount: conditions.count))
+                        frames.append(Frame(kind: .control, saved: scope, conditionCount: conditions.count, firstSite: sites.count))
                         if keyword != "range" {
                             switch known(tokens.dropFirst(), scope: scope) {
                             case false?: deadFrame = frames.count - 1; continue
@@ -135,6 +154,7 @@ struct TemplateAnalyzer {
                         openBlock(keyword, tokens.dropFirst(), scope: &scope, conditions: &conditions, depth: depth)
                         continue
                     case "else":
+                        if frames.last?.kind == .control { enterElse(frames.count - 1) }
                         if let frame = frames.last, frame.kind == .control, frame.branchTaken {
                             // The branch before was taken: this one is not.
                             deadFrame = frames.count - 1
@@ -424,6 +444,23 @@ struct TemplateAnalyzer {
     }
 
     /// Operands of a command: single tokens, or parenthesised groups.
+    /// `.x`, `(.x)`, `not .x`, `empty .x`: a test of one operand's truth, no comparison.
+    static func testsOneOperand(_ tokens: ArraySlice<TemplateToken>) -> Bool {
+        var body = tokens
+        while body.first == .open, body.last == .close, operandGroups(body).count == 1 {
+            body = body.dropFirst().dropLast()
+        }
+        if case .identifier(let function)? = body.first, function == "not" || function == "empty" {
+            let groups = operandGroups(body.dropFirst())
+            return groups.count == 1 && testsOneOperand(groups[0])
+        }
+        guard body.count == 1 else { return false }
+        switch body.first {
+        case .field?, .variable?: return true
+        default: return false
+        }
+    }
+
     static func operandGroups(_ tokens: ArraySlice<TemplateToken>) -> [ArraySlice<TemplateToken>] {
         var groups: [ArraySlice<TemplateToken>] = []
         var index = tokens.startIndex
@@ -460,9 +497,11 @@ struct TemplateAnalyzer {
         }
         let result = TemplateExpression(scope: scope).evaluate(expression)
         record(result.contributions, depth: depth)
+        let isTruthTest = keyword != "range" && Self.testsOneOperand(expression)
         conditions += flatten(result.contributions, depth: 0).map {
             var condition = Contribution(reference: $0.reference, role: .condition, isSubtree: false)
             condition.isNegated = $0.isNegated
+            condition.isTruthTest = isTruthTest
             return condition
         }
         switch keyword {
@@ -682,7 +721,11 @@ struct LineShape {
             }
             cursor += 1
         }
-        guard cursor < masked.count else { return }
+        guard cursor < masked.count else {
+            // `- "--ping=true"`: a sequence item written literally.
+            if !dashes.isEmpty { literal = Self.literalScalar(masked[index...]) }
+            return
+        }
         var text = masked[index..<cursor]
         if text.count >= 2, let first = text.first, first == double || first == single, text.last == first {
             text = text.dropFirst().dropLast()
@@ -692,13 +735,18 @@ struct LineShape {
         let rest = masked[(cursor + 1)...].drop { $0 == space }
         fragments = Self.fragments(rest)
         if let first = rest.first, first == pipe || first == folded { isBlockScalarHeader = true }
-        if !rest.isEmpty, !rest.contains(marker) {
-            var value = rest
-            if value.count >= 2, let first = value.first, first == double || first == single, value.last == first {
-                value = value.dropFirst().dropLast()
-            }
-            literal = Unit.string(value)
+        if !rest.isEmpty { literal = Self.literalScalar(rest) }
+    }
+
+    /// The text of a scalar written without actions, unquoted; nil when an action writes part of it.
+    static func literalScalar<Unit: LexUnit>(_ text: ArraySlice<Unit>) -> String? {
+        guard !text.contains(Unit.marker) else { return nil }
+        var value = text
+        while let last = value.last, last == Unit.ascii(" ") || last == Unit.ascii("\t") { value = value.dropLast() }
+        if value.count >= 2, let first = value.first, first == Unit.ascii("\"") || first == Unit.ascii("'"), value.last == first {
+            value = value.dropFirst().dropLast()
         }
+        return Unit.string(value)
     }
 
     /// Literal pieces between the actions of a value that has actions.

@@ -99,4 +99,7 @@ struct Contribution: Hashable, Sendable {
     var isTransformed = false
     /// Tested through `not` or `empty`: the block holds while the key is empty.
     var isNegated = false
+    /// The block's whole test is this key's truth (`if .x`, `with .x`, `if not .x`):
+    /// setting an empty key flips the block, whatever else it holds.
+    var isTruthTest = false
 }
