@@ -12,7 +12,8 @@ public enum BlameReporter {
     public static let jsonStart = "{\n  \"leaves\": ["
 
     public static func jsonLeaves(_ entries: [Blame.Entry], first: Bool) -> String {
-        var text = ""
+        // Each leaf is an item of the top-level "leaves" list: written at that depth.
+        var writer = JSONWriter()
         for (index, entry) in entries.enumerated() {
             let leaf: JSONValue = [
                 "file": .string(entry.location.file),
@@ -23,12 +24,10 @@ public enum BlameReporter {
                 "value": .string(entry.value),
                 "owner": JSONReporter.owner(entry.owner),
             ]
-            text += first && index == 0 ? "\n" : ",\n"
-            var formatted = leaf.formatted()
-            if formatted.hasSuffix("\n") { formatted.removeLast() }
-            text += formatted.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+            writer.raw(first && index == 0 ? "\n    " : ",\n    ")
+            writer.write(leaf, level: 2)
         }
-        return text
+        return writer.text
     }
 
     public static func jsonEnd(empty: Bool) -> String {

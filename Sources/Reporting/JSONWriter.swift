@@ -42,6 +42,11 @@ struct JSONWriter {
         }
     }
 
+    /// Text the caller has already formatted (separators and indentation between values).
+    mutating func raw(_ text: String) {
+        append(text)
+    }
+
     private mutating func newline(_ level: Int) {
         bytes.append(UInt8(ascii: "\n"))
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
