@@ -55,9 +55,9 @@ public struct Blame: Sendable {
                     let value = document.text(document.resolved(leaf.node))
                     let entry = RenderedPathIndex.Entry(source: document.source?.value, path: leaf.path, value: value,
                                                         origin: origin, ordinal: ordinal, identity: identity)
-                    batch.append(Entry(location: leaf.location, source: entry.source,
-                                       path: RenderedSegment.describe(leaf.path), value: value,
-                                       owner: ownership.owner(of: entry, at: leaf.location)))
+                    let path = RenderedSegment.describe(leaf.path)
+                    batch.append(Entry(location: leaf.location, source: entry.source, path: path, value: value,
+                                       owner: ownership.owner(of: entry, at: leaf.location, describedPath: path)))
                     if batch.count >= Self.batchSize {
                         result.count += batch.count
                         emit(batch)

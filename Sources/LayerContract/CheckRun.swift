@@ -114,6 +114,14 @@ public struct CheckRun: Sendable {
             notices += loadedChart.files.skipped.map {
                 ManifestNotice(kind: .skipped, message: $0.reason, location: SourceLocation(file: $0.path, line: 1, column: 1))
             }
+            if !findings.isEmpty {
+                // The anchor checks read every branch, the owners of these findings the
+                // branches the values take: two readings of the templates, one per core.
+                let ownership = loadedChart.ownership
+                _ = Self.parallelMap([true, false]) { everyBranch in
+                    if everyBranch { _ = ownership.index } else { ownership.readBranchesTaken() }
+                }
+            }
             findings = AnchorChecker(contract: contract, chart: loadedChart, components: options.components)
                 .check(after: findings)
             findings = Ownership(chart: loadedChart, measured: measured).assignOwners(findings, index: renderedPaths)

@@ -15,15 +15,16 @@ public struct Ownership: Sendable {
         self.measured = measured
     }
 
-    /// The owner of the node at `location`, described by `entry`.
-    public func owner(of entry: RenderedPathIndex.Entry, at location: SourceLocation) -> Owner {
+    /// The owner of the node at `location`, described by `entry`; `describedPath`
+    /// is `RenderedSegment.describe(entry.path)` when the caller already has it.
+    public func owner(of entry: RenderedPathIndex.Entry, at location: SourceLocation, describedPath: String? = nil) -> Owner {
         guard entry.origin == .rendered, let chart, let source = entry.source else {
             return Owner(layer: entry.origin.ownerLayer, location: location)
         }
         let provenance = chart.ownership.provenance(source: source, path: entry.path, value: entry.value)
         if let measured, let value = entry.value,
            let leaf = measured.leaf(source: source, identity: entry.identity, ordinal: entry.ordinal,
-                                    path: RenderedSegment.describe(entry.path), value: value),
+                                    path: describedPath ?? RenderedSegment.describe(entry.path), value: value),
            let owner = owner(measured: leaf, in: measured, chart: chart, reading: provenance) {
             return owner
         }

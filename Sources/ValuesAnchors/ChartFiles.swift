@@ -76,7 +76,7 @@ public struct ChartFiles: Sendable {
         let prefix = name.value + "/"
         guard source.hasPrefix(prefix) else { return nil }
         let relative = String(source.dropFirst(prefix.count))
-        guard !relative.split(separator: "/").contains("..") else { return nil }
+        guard !relative.utf8.split(separator: UInt8(ascii: "/")).contains(where: { $0.elementsEqual("..".utf8) }) else { return nil }
         return relative
     }
 

@@ -24,9 +24,12 @@ public struct Provenance: Sendable, Hashable {
 /// and its merged values.
 public struct ChartOwnership: Sendable {
     public let chart: ChartFiles
-    public let index: TemplateIndex
     public let values: ValuesNode
-    private let lookups: LazySiteLookups
+    /// Every read, in every branch: what the unused-key check compares with.
+    /// Built when first asked: a blame never needs it.
+    public var index: TemplateIndex { everyBranch.value }
+    private let everyBranch: BuiltOnce<TemplateIndex>
+    private let lookups: BuiltOnce<[String: TemplateSiteLookup]>
     static let maxControlledBy = 4
     static let maxCandidates = 4096
 
@@ -34,11 +37,9 @@ public struct ChartOwnership: Sendable {
         self.chart = chart
         self.values = values
         let lexed = TemplateIndex.Lexed(chart: chart)
-        // Every read, in every branch: what the unused-key check compares with.
-        self.index = TemplateIndex(lexed, extent: values)
-        // Owners come from the branches these values take, read when a leaf
-        // first asks: a run whose owners were all measured never needs them.
-        self.lookups = LazySiteLookups { TemplateIndex(lexed, values: values) }
+        self.everyBranch = BuiltOnce { TemplateIndex(lexed, extent: values) }
+        // Owners come from the branches these values take, read when a leaf first asks.
+        self.lookups = BuiltOnce { TemplateIndex(lexed, values: values).sites.mapValues(TemplateSiteLookup.init) }
     }
 
     /// With the index of the same templates already built (an editor whose
@@ -47,8 +48,13 @@ public struct ChartOwnership: Sendable {
     public init(chart: ChartFiles, values: ValuesNode, index: TemplateIndex) {
         self.chart = chart
         self.values = values
-        self.index = index
-        self.lookups = LazySiteLookups { TemplateIndex(chart: chart, values: values) }
+        self.everyBranch = BuiltOnce { index }
+        self.lookups = BuiltOnce { TemplateIndex(chart: chart, values: values).sites.mapValues(TemplateSiteLookup.init) }
+    }
+
+    /// Reads the branches these values take now, rather than when a leaf first asks.
+    public func readBranchesTaken() {
+        _ = lookups.value
     }
 
     /// The owner of the value at `path` in a document rendered from the
@@ -454,29 +460,28 @@ public struct ChartOwnership: Sendable {
     }
 }
 
-/// The values-dependent reading of a chart's templates, built once, on first
-/// use, by whichever thread asks first.
-final class LazySiteLookups: Sendable {
+/// A value computed once, by the first caller that needs it.
+final class BuiltOnce<Value: Sendable>: Sendable {
     private let state: Mutex<State>
 
     private enum State: @unchecked Sendable {
-        // The builder captures the lexed templates (plain values) and is called once.
-        case pending(() -> TemplateIndex)
-        case built([String: TemplateSiteLookup])
+        // The builder captures only plain values (lexed templates, merged values) and is called once.
+        case pending(() -> Value)
+        case built(Value)
     }
 
-    init(_ build: @escaping () -> TemplateIndex) {
+    init(_ build: @escaping () -> Value) {
         state = Mutex(.pending(build))
     }
 
-    var value: [String: TemplateSiteLookup] {
+    var value: Value {
         state.withLock { state in
             switch state {
-            case .built(let lookups): return lookups
+            case .built(let value): return value
             case .pending(let build):
-                let lookups = build().sites.mapValues(TemplateSiteLookup.init)
-                state = .built(lookups)
-                return lookups
+                let value = build()
+                state = .built(value)
+                return value
             }
         }
     }

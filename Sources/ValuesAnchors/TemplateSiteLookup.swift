@@ -8,7 +8,8 @@ struct TemplateSiteLookup: Sendable {
     /// Sites whose key path is only keys and items, by that path with every
     /// item unnamed: most lines of a large template, found for a leaf by one
     /// lookup (and a check of the item names).
-    private var literal: [[SiteSegment]: [Int]] = [:]
+    /// Keyed by `pathHash`, which a collision only widens: `matches` checks each site.
+    private var literal: [UInt64: [Int]] = [:]
     /// The sites with a computed key, by key path length and how the path ends.
     private var patterned: [Int: Ending] = [:]
 
@@ -41,7 +42,9 @@ struct TemplateSiteLookup: Sendable {
         for (ordinal, site) in sites.enumerated() {
             if site.keyPath.isEmpty, topLevel == nil { topLevel = ordinal }
             if !site.keyPath.contains(.anyKey) {
-                literal[site.keyPath.map { $0.isItem ? .item : $0 }, default: []].append(ordinal)
+                literal[Self.pathHash(site.keyPath.lazy.map { segment in
+                    if case .key(let key) = segment { key } else { nil }
+                }), default: []].append(ordinal)
             } else {
                 switch site.keyPath.last {
                 case .key(let key)?: patterned[site.keyPath.count, default: Ending()].byLastKey[key, default: []].append(ordinal)
@@ -65,10 +68,9 @@ struct TemplateSiteLookup: Sendable {
     }
 
     private func ordinals(matching path: ArraySlice<RenderedSegment>) -> [Int] {
-        let key = path.map { segment -> SiteSegment in
-            if case .key(let name) = segment { .key(name) } else { .item }
-        }
-        // Only the item names are left to check.
+        let key = Self.pathHash(path.lazy.map { segment in
+            if case .key(let name) = segment { name } else { nil }
+        })
         let exact = (literal[key] ?? []).filter { ChartOwnership.matches(all[$0].keyPath, path) }
         guard let last = path.last, let ending = patterned[path.count] else { return exact }
         let others = ending.ordinals(endingLike: last).filter { ChartOwnership.matches(all[$0].keyPath, path) }
@@ -82,6 +84,21 @@ struct TemplateSiteLookup: Sendable {
             if let found = ordinals(matching: path[..<length]).first { return all[found] }
         }
         return path.isEmpty ? nil : topLevel.map { all[$0] }
+    }
+
+    /// A path's keys, with every item alike (nil): hashed rather than kept,
+    /// since hashing arrays of strings was most of building a large template's lookup.
+    static func pathHash(_ keys: some Sequence<String?>) -> UInt64 {
+        var hash = FNV1a64()
+        for key in keys {
+            if let key {
+                hash.add(1)
+                hash.combine(key)
+            } else {
+                hash.add(2)
+            }
+        }
+        return hash.value
     }
 
     fileprivate static func merged(_ a: [Int], _ b: [Int]) -> [Int] {
