@@ -15,7 +15,11 @@ public struct FNV1a64: Sendable {
     }
 
     public mutating func combine(_ text: String) {
-        for byte in text.utf8 { add(byte) }
+        // Native strings are contiguous UTF-8: hashed from their buffer, not byte by byte through the view.
+        let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { add($0) }
+        if hashed == nil {
+            for byte in text.utf8 { add(byte) }
+        }
     }
 
     /// Sixteen lowercase hex digits.

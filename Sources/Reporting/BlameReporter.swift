@@ -15,17 +15,21 @@ public enum BlameReporter {
         // Each leaf is an item of the top-level "leaves" list: written at that depth.
         var writer = JSONWriter()
         for (index, entry) in entries.enumerated() {
-            let leaf: JSONValue = [
-                "file": .string(entry.location.file),
-                "line": JSONValue(entry.location.line),
-                "column": JSONValue(entry.location.column),
-                "source": JSONValue(entry.source),
-                "path": .string(entry.path),
-                "value": .string(entry.value),
-                "owner": JSONReporter.owner(entry.owner),
-            ]
             writer.raw(first && index == 0 ? "\n    " : ",\n    ")
-            writer.write(leaf, level: 2)
+            writer.write(members: [
+                ("column", JSONValue(entry.location.column)),
+                ("file", .string(entry.location.file)),
+                ("line", JSONValue(entry.location.line)),
+                ("owner", .null),
+                ("path", .string(entry.path)),
+                ("source", JSONValue(entry.source)),
+                ("value", .string(entry.value)),
+            ], level: 2) { writer, key in
+                // The owner, nested, without building it as an object first.
+                guard key == "owner" else { return false }
+                writer.write(members: JSONReporter.ownerMembers(entry.owner), level: 3)
+                return true
+            }
         }
         return writer.text
     }

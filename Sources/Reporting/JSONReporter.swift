@@ -104,16 +104,21 @@ public struct JSONReporter: Reporter {
     }
 
     static func owner(_ owner: Owner) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: ownerMembers(owner)))
+    }
+
+    /// An owner's members in key order, for writers that skip building the object.
+    static func ownerMembers(_ owner: Owner) -> [(key: String, value: JSONValue)] {
         [
-            "layer": .string(owner.layer.rawValue),
-            "anchor": JSONValue(owner.anchor),
-            "file": JSONValue(owner.location?.file),
-            "line": JSONValue(owner.location?.line),
-            "column": JSONValue(owner.location?.column),
-            "template": owner.template.map { ["file": .string($0.file), "line": JSONValue($0.line)] } ?? .null,
-            "via": JSONValue(owner.via),
-            "controlled_by": .array(owner.controlledBy.map(JSONValue.string)),
-            "mode": JSONValue(owner.mode?.rawValue),
+            ("anchor", JSONValue(owner.anchor)),
+            ("column", JSONValue(owner.location?.column)),
+            ("controlled_by", .array(owner.controlledBy.map(JSONValue.string))),
+            ("file", JSONValue(owner.location?.file)),
+            ("layer", .string(owner.layer.rawValue)),
+            ("line", JSONValue(owner.location?.line)),
+            ("mode", JSONValue(owner.mode?.rawValue)),
+            ("template", owner.template.map { ["file": .string($0.file), "line": JSONValue($0.line)] } ?? .null),
+            ("via", JSONValue(owner.via)),
         ]
     }
 

@@ -27,20 +27,26 @@ struct JSONWriter {
             newline(level)
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else { return append("{}") }
-            bytes.append(UInt8(ascii: "{"))
             // UTF-8 sorts bytewise in code point order.
-            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (index, member) in sorted.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                newline(level + 1)
-                writeString(member.key)
-                append(": ")
-                write(member.value, level: level + 1)
-            }
-            newline(level)
-            bytes.append(UInt8(ascii: "}"))
+            write(members: members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }, level: level)
         }
+    }
+
+    /// An object whose members are already in key order. `custom` may write a
+    /// member's value itself (returning true) in place of the one given.
+    mutating func write(members: [(key: String, value: JSONValue)], level: Int,
+                        custom: (inout JSONWriter, String) -> Bool = { _, _ in false }) {
+        guard !members.isEmpty else { return append("{}") }
+        bytes.append(UInt8(ascii: "{"))
+        for (index, member) in members.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            newline(level + 1)
+            writeString(member.key)
+            append(": ")
+            if !custom(&self, member.key) { write(member.value, level: level + 1) }
+        }
+        newline(level)
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// Text the caller has already formatted (separators and indentation between values).
