@@ -1,4 +1,6 @@
+import Dispatch
 import ManifestModel
+import Synchronization
 
 /// Ownership by experiment (spec section 5.1): render the chart, change
 /// values keys in groups, render again, and record which rendered scalars
@@ -147,12 +149,13 @@ extension OwnershipExperiment {
                 return .failure(Failure(message: "cannot read Helm's render: \(error)"))
             }
             setUp()
-            if case .output(let bytes) = outcomes[1], let again = try? RenderedLeaves(stream: bytes, name: "helm template", baseline: base) {
+            let firstLeaves = Self.leaves(of: Array(outcomes.dropFirst()), baseline: base)
+            if let again = firstLeaves[0] {
                 for (index, key) in base.keys.enumerated() where again.value(key) != base.values[key] { volatile[index] = true }
             }
             var retry: [KeySet] = []
-            for (group, outcome) in zip(first.dropFirst(2), outcomes.dropFirst(2)) {
-                retry += absorb(group!, outcome)
+            for ((group, outcome), leaves) in zip(zip(first.dropFirst(2), outcomes.dropFirst(2)), firstLeaves.dropFirst()) {
+                retry += absorb(group!, outcome, leaves: leaves)
             }
             var wave: [KeySet] = retry
             while wave.count < budget.waveRenders {
@@ -228,16 +231,30 @@ extension OwnershipExperiment {
             let outcomes = renderer.render(groups.map { perturbation.overlay($0) })
             renders += outcomes.count
             var retry: [KeySet] = []
-            for (group, outcome) in zip(groups, outcomes) { retry += absorb(group, outcome) }
+            let leaves = Self.leaves(of: outcomes, baseline: base)
+            for ((group, outcome), leaves) in zip(zip(groups, outcomes), leaves) { retry += absorb(group, outcome, leaves: leaves) }
             return retry
         }
 
-        /// Reads one group's render; a refused group comes back as the groups
-        /// to render instead (without the keys the message names, or halved).
-        mutating func absorb(_ group: KeySet, _ outcome: RenderOutcome) -> [KeySet] {
+        /// The leaves of each rendered stream, read on all cores: between two
+        /// rounds nothing else runs, so reading them one by one left cores idle.
+        static func leaves(of outcomes: [RenderOutcome], baseline: RenderedLeaves) -> [RenderedLeaves?] {
+            let read = Mutex<[RenderedLeaves?]>(Array(repeating: nil, count: outcomes.count))
+            DispatchQueue.concurrentPerform(iterations: outcomes.count) { index in
+                guard case .output(let bytes) = outcomes[index],
+                      let leaves = try? RenderedLeaves(stream: bytes, name: "helm template", baseline: baseline) else { return }
+                read.withLock { $0[index] = leaves }
+            }
+            return read.withLock { $0 }
+        }
+
+        /// Reads one group's render (its leaves already read, nil when they
+        /// could not be); a refused group comes back as the groups to render
+        /// instead (without the keys the message names, or halved).
+        mutating func absorb(_ group: KeySet, _ outcome: RenderOutcome, leaves: RenderedLeaves?) -> [KeySet] {
             switch outcome {
-            case .output(let bytes):
-                guard let leaves = try? RenderedLeaves(stream: bytes, name: "helm template", baseline: base) else { return [] }
+            case .output:
+                guard let leaves else { return [] }
                 observe(group, leaves)
                 return []
             case .refused(let message, let output):
