@@ -30,7 +30,6 @@ public struct ChartOwnership: Sendable {
     public var index: TemplateIndex { everyBranch.value }
     private let everyBranch: BuiltOnce<TemplateIndex>
     private let lookups: BuiltOnce<[String: TemplateSiteLookup]>
-    private let renamerMemo = RenamerMemo()
     static let maxControlledBy = 4
     static let maxCandidates = 4096
 
@@ -73,41 +72,7 @@ public struct ChartOwnership: Sendable {
             return Provenance(layer: .chartTemplates, anchor: nil, location: line, template: found.template,
                               via: found.via, controlledBy: [])
         }
-        return withoutRenamers(found, sites: sites, chartPath: chartPath, path: path)
-    }
-
-    /// Below an item known by its name (`containers[name=app]`), a key that
-    /// writes that name makes another item when it changes: for the values
-    /// inside it that is existence, not value (spec 5.2), as measuring finds.
-    private func withoutRenamers(_ found: Provenance, sites: TemplateSiteLookup, chartPath: String,
-                                 path: [RenderedSegment]) -> Provenance {
-        let claims = (found.layer == .values ? found.anchor.map { [$0] } ?? [] : []) + found.controlledBy
-        guard !claims.isEmpty, path.count >= 2 else { return found }
-        var renamers = Set<ValuesPath>()
-        for position in path.indices.dropLast() {
-            guard case .item(_, let name?) = path[position] else { continue }
-            let item = Array(path[...position])
-            renamers.formUnion(renamerMemo.keys(chartPath, item) {
-                guard let owner = reading(sites, path: item + [.key("name")], value: name) else { return [] }
-                // Only a key whose text is in the name, or an empty one a fallback stands in for,
-                // renames the item; a map entry named by its key (`name: {{ $name }}`) is renamed
-                // by its key, and its value is still a value inside the item.
-                return ((owner.layer == .values ? owner.anchor.map { [$0] } ?? [] : []) + owner.controlledBy).filter { key in
-                    guard let node = values.node(at: key), case .scalar = node.content else { return false }
-                    let text = Self.text(node)
-                    return text.isEmpty || name.contains(text)
-                }
-            })
-        }
-        guard !renamers.isEmpty, claims.contains(where: renamers.contains) else { return found }
-        var result = found
-        if let anchor = found.anchor, found.layer == .values, renamers.contains(anchor) {
-            result.layer = .chartTemplates
-            result.anchor = nil
-            result.location = found.template ?? found.location
-        }
-        result.controlledBy = found.controlledBy.filter { !renamers.contains($0) }
-        return result
+        return found
     }
 
     private func reading(_ sites: TemplateSiteLookup, path: [RenderedSegment], value: String?) -> Provenance? {
@@ -519,19 +484,5 @@ final class BuiltOnce<Value: Sendable>: Sendable {
                 return value
             }
         }
-    }
-}
-
-/// The keys that write the name of an item, per template and item path:
-/// every leaf inside the item asks, so each is read once.
-final class RenamerMemo: Sendable {
-    private let known = Mutex<[String: [ValuesPath]]>([:])
-
-    func keys(_ chartPath: String, _ item: [RenderedSegment], reading: () -> [ValuesPath]) -> [ValuesPath] {
-        let key = chartPath + "\u{0}" + RenderedSegment.describe(item)
-        if let found = known.withLock({ $0[key] }) { return found }
-        let keys = reading()
-        known.withLock { $0[key] = keys }
-        return keys
     }
 }
