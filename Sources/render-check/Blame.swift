@@ -1,7 +1,9 @@
 import ArgumentParser
+import Dispatch
 import LayerContract
 import ManifestModel
 import Reporting
+import Synchronization
 import ValuesAnchors
 
 extension RenderCheck {
@@ -38,26 +40,59 @@ extension RenderCheck {
             if let context = chart.context(configuration: nil, namespace: namespace) {
                 let measurement = OwnershipMeasurement(mode: ownership.mode(configured: nil), useCache: !ownership.noCache,
                                                        environment: RunEnvironment.current(), timeLimit: ownership.helmTimeout)
-                    .measure(context)
-                measured = measurement.measured
-                for notice in measurement.notices { Console.error("render-check: note: \(notice)") }
-                do {
-                    loaded = try context.load(limits: limits.parseLimits)
-                    for skipped in loaded?.files.skipped ?? [] {
+                let parseLimits = limits.parseLimits
+                // The measurement (a cache entry, or Helm) and the chart's own reading
+                // need nothing of each other: one per core.
+                let done = Mutex<(outcome: OwnershipMeasurement.Outcome?, chart: Result<LoadedChart, LayerContractError>?)>((nil, nil))
+                DispatchQueue.concurrentPerform(iterations: 2) { job in
+                    if job == 0 {
+                        let outcome = measurement.measure(context)
+                        done.withLock { $0.outcome = outcome }
+                    } else {
+                        let chart: Result<LoadedChart, LayerContractError>
+                        do throws(LayerContractError) {
+                            let read = try context.load(limits: parseLimits)
+                            // Every blamed leaf asks the reading for its template line.
+                            read.ownership.readBranchesTaken()
+                            chart = .success(read)
+                        } catch {
+                            chart = .failure(error)
+                        }
+                        done.withLock { $0.chart = chart }
+                    }
+                }
+                let (outcome, chart) = done.withLock { ($0.outcome!, $0.chart!) }
+                measured = outcome.measured
+                for notice in outcome.notices { Console.error("render-check: note: \(notice)") }
+                switch chart {
+                case .success(let read):
+                    loaded = read
+                    for skipped in read.files.skipped {
                         Console.error("\(skipped.path):1:1: note: skipped: \(skipped.reason)")
                     }
-                } catch {
+                case .failure(let error):
                     Console.error(error.description)
                     throw ExitCode(2)
                 }
             }
             let blame = LayerContract.Blame(chart: loaded, measured: measured, origin: stack ? .stack : .rendered, limits: limits.parseLimits)
             if format == .json { Console.out(BlameReporter.jsonStart) }
+            // Batches are written on a second thread while the next is blamed; at
+            // most a few wait, so memory stays bounded however long the stream.
+            let output = DispatchQueue(label: "render-check.blame.output")
+            let waiting = DispatchSemaphore(value: 4)
+            let json = format == .json
             var first = true
             let result = blame.run(input == "-" ? .standardInput : .file(input)) { entries in
-                Console.out(format == .json ? BlameReporter.jsonLeaves(entries, first: first) : BlameReporter.text(entries))
+                let isFirst = first
                 first = false
+                waiting.wait()
+                output.async {
+                    Console.out(json ? BlameReporter.jsonLeaves(entries, first: isFirst) : BlameReporter.text(entries))
+                    waiting.signal()
+                }
             }
+            output.sync {}
             if format == .json { Console.out(BlameReporter.jsonEnd(empty: result.count == 0)) }
             for notice in result.notices.sorted() where notice.kind != .skipped {
                 Console.error("\(notice.location): warning: \(notice.message)")
