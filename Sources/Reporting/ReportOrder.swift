@@ -29,12 +29,20 @@ enum ReportOrder {
     }
 
     private static func sorted(_ findings: [Finding], by less: (Finding, Finding) -> Bool) -> [Finding] {
-        findings.map { (finding: $0, signature: JSONReporter.signature(of: $0)) }
-            .sorted { lhs, rhs in
-                if less(lhs.finding, rhs.finding) { return true }
-                if less(rhs.finding, lhs.finding) { return false }
-                return lhs.signature < rhs.signature
+        var ordered = findings.sorted(by: less)
+        // Only findings the visible order cannot tell apart need their signature,
+        // which is the finding formatted whole: rare, and dear to make for every one.
+        var start = 0
+        while start < ordered.count {
+            var end = start + 1
+            while end < ordered.count, !less(ordered[start], ordered[end]) { end += 1 }
+            if end - start > 1 {
+                let tied = ordered[start..<end].map { (finding: $0, signature: JSONReporter.signature(of: $0)) }
+                    .sorted { $0.signature < $1.signature }
+                ordered.replaceSubrange(start..<end, with: tied.map(\.finding))
             }
-            .map(\.finding)
+            start = end
+        }
+        return ordered
     }
 }
