@@ -1,7 +1,5 @@
-import Dispatch
 import ManifestModel
 import ValuesAnchors
-import Synchronization
 
 /// One drift check, from resolved paths to a triage. The command line
 /// resolves flags, configuration and defaults; this reads and checks.
@@ -81,7 +79,7 @@ public struct CheckRun: Sendable {
         var loadedChart = preloadedChart
         var reads: [InputRead] = []
         reads.reserveCapacity(inputs.count)
-        for result in Self.parallelMap(jobs, { job in run(job, contract: contract) }) {
+        for result in Parallel.map(jobs, { job in run(job, contract: contract) }) {
             switch result {
             case .chart(let loaded): loadedChart = try loaded.get()
             case .input(let read): reads.append(read)
@@ -118,7 +116,7 @@ public struct CheckRun: Sendable {
                 // The anchor checks read every branch, the owners of these findings the
                 // branches the values take: two readings of the templates, one per core.
                 let ownership = loadedChart.ownership
-                _ = Self.parallelMap([true, false]) { everyBranch in
+                _ = Parallel.map([true, false]) { everyBranch in
                     if everyBranch { _ = ownership.index } else { ownership.readBranchesTaken() }
                 }
             }
@@ -205,7 +203,7 @@ public struct CheckRun: Sendable {
                 return referenced || selected ? Int(pending.ordinal) : nil
             }
         }
-        let rereads = Self.parallelMap(Array(inputs.indices.filter { !wanted[$0].isEmpty })) { index in
+        let rereads = Parallel.map(Array(inputs.indices.filter { !wanted[$0].isEmpty })) { index in
             (index, reread(inputs[index], reads[index].digest, ordinals: wanted[index]))
         }
         var recovered: [Int: [(ordinal: Int, resource: CheckedResource)]] = [:]
@@ -306,20 +304,5 @@ public struct CheckRun: Sendable {
                                   location: SourceLocation(file: input.source.displayName, line: 1, column: 1)), nil)
         }
         return (resources, nil, paths)
-    }
-
-    // MARK: - Parallelism
-
-    /// `transform` applied to every element on all cores; results in order.
-    private static func parallelMap<Element: Sendable, Result: Sendable>(
-        _ elements: [Element], _ transform: @Sendable (Element) -> Result
-    ) -> [Result] {
-        guard elements.count > 1 else { return elements.map(transform) }
-        let results = Mutex<[Result?]>(Array(repeating: nil, count: elements.count))
-        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
-            let result = transform(elements[index])
-            results.withLock { $0[index] = result }
-        }
-        return results.withLock { $0.map { $0! } }
     }
 }

@@ -1,6 +1,4 @@
-import Dispatch
 import ManifestModel
-import Synchronization
 
 /// Ownership by experiment (spec section 5.1): render the chart, change
 /// values keys in groups, render again, and record which rendered scalars
@@ -239,13 +237,10 @@ extension OwnershipExperiment {
         /// The leaves of each rendered stream, read on all cores: between two
         /// rounds nothing else runs, so reading them one by one left cores idle.
         static func leaves(of outcomes: [RenderOutcome], baseline: RenderedLeaves) -> [RenderedLeaves?] {
-            let read = Mutex<[RenderedLeaves?]>(Array(repeating: nil, count: outcomes.count))
-            DispatchQueue.concurrentPerform(iterations: outcomes.count) { index in
-                guard case .output(let bytes) = outcomes[index],
-                      let leaves = try? RenderedLeaves(stream: bytes, name: "helm template", baseline: baseline) else { return }
-                read.withLock { $0[index] = leaves }
+            Parallel.map(outcomes) { outcome in
+                guard case .output(let bytes) = outcome else { return nil }
+                return try? RenderedLeaves(stream: bytes, name: "helm template", baseline: baseline)
             }
-            return read.withLock { $0 }
         }
 
         /// Reads one group's render (its leaves already read, nil when they

@@ -3,7 +3,6 @@ import Dispatch
 import LayerContract
 import ManifestModel
 import Reporting
-import Synchronization
 import ValuesAnchors
 
 extension RenderCheck {
@@ -34,6 +33,12 @@ extension RenderCheck {
         @Argument(help: "A rendered manifest file, or - for standard input.")
         var input: String
 
+        /// What blame prepares before it reads the input, two things at once.
+        private enum Prepared: Sendable {
+            case measurement(OwnershipMeasurement.Outcome)
+            case chart(Result<LoadedChart, LayerContractError>)
+        }
+
         func run() throws {
             var loaded: LoadedChart?
             var measured: MeasuredOwnership?
@@ -43,25 +48,20 @@ extension RenderCheck {
                 let parseLimits = limits.parseLimits
                 // The measurement (a cache entry, or Helm) and the chart's own reading
                 // need nothing of each other: one per core.
-                let done = Mutex<(outcome: OwnershipMeasurement.Outcome?, chart: Result<LoadedChart, LayerContractError>?)>((nil, nil))
-                DispatchQueue.concurrentPerform(iterations: 2) { job in
-                    if job == 0 {
-                        let outcome = measurement.measure(context)
-                        done.withLock { $0.outcome = outcome }
-                    } else {
-                        let chart: Result<LoadedChart, LayerContractError>
-                        do throws(LayerContractError) {
-                            let read = try context.load(limits: parseLimits)
-                            // Every blamed leaf asks the reading for its template line.
-                            read.ownership.readBranchesTaken()
-                            chart = .success(read)
-                        } catch {
-                            chart = .failure(error)
-                        }
-                        done.withLock { $0.chart = chart }
+                let jobs = Parallel.map([true, false]) { measures -> Prepared in
+                    if measures { return .measurement(measurement.measure(context)) }
+                    do throws(LayerContractError) {
+                        let read = try context.load(limits: parseLimits)
+                        // Every blamed leaf asks the reading for its template line.
+                        read.ownership.readBranchesTaken()
+                        return .chart(.success(read))
+                    } catch {
+                        return .chart(.failure(error))
                     }
                 }
-                let (outcome, chart) = done.withLock { ($0.outcome!, $0.chart!) }
+                guard case .measurement(let outcome) = jobs[0], case .chart(let chart) = jobs[1] else {
+                    preconditionFailure("Parallel.map returns results in the jobs' order")
+                }
                 measured = outcome.measured
                 for notice in outcome.notices { Console.error("render-check: note: \(notice)") }
                 switch chart {

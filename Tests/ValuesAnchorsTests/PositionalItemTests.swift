@@ -51,11 +51,8 @@ final class PositionalItemTests: XCTestCase {
     override func setUpWithError() throws {
         guard let helm = ChartTreeOwnershipTests.helm() else { throw XCTSkip("no helm binary found") }
         self.helm = helm
-        chart = try ValuesFixtures.temporaryFolder(self) + "/positional"
-        try FileManager.default.createDirectory(atPath: chart + "/templates", withIntermediateDirectories: true)
-        try "apiVersion: v2\nname: positional\nversion: 0.1.0\n".write(toFile: chart + "/Chart.yaml", atomically: true, encoding: .utf8)
-        try Self.values.write(toFile: chart + "/values.yaml", atomically: true, encoding: .utf8)
-        try Self.deployment.write(toFile: chart + "/templates/deployment.yaml", atomically: true, encoding: .utf8)
+        chart = try ValuesFixtures.chart(self, named: "positional",
+                                         files: ["values.yaml": Self.values, "templates/deployment.yaml": Self.deployment])
         leaves = try render()
         ownership = ChartOwnership(chart: try ChartFiles.load(chart), values: try ValuesLoader().load(chart: chart).values)
     }

@@ -120,15 +120,10 @@ final class RangedMapTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard let helm = ChartTreeOwnershipTests.helm() else { throw XCTSkip("no helm binary found") }
-        let chart = try ValuesFixtures.temporaryFolder(self) + "/ranged"
-        try FileManager.default.createDirectory(atPath: chart + "/templates", withIntermediateDirectories: true)
-        try "apiVersion: v2\nname: ranged\nversion: 0.1.0\n".write(toFile: chart + "/Chart.yaml", atomically: true, encoding: .utf8)
-        try Self.values.write(toFile: chart + "/values.yaml", atomically: true, encoding: .utf8)
-        try Self.helpers.write(toFile: chart + "/templates/_helpers.tpl", atomically: true, encoding: .utf8)
-        try Self.deployment.write(toFile: chart + "/templates/deployment.yaml", atomically: true, encoding: .utf8)
-        try Self.service.write(toFile: chart + "/templates/service.yaml", atomically: true, encoding: .utf8)
-        try Self.services.write(toFile: chart + "/templates/services.yaml", atomically: true, encoding: .utf8)
-        try Self.flags.write(toFile: chart + "/templates/flags.yaml", atomically: true, encoding: .utf8)
+        let chart = try ValuesFixtures.chart(self, named: "ranged", files: [
+            "values.yaml": Self.values, "templates/_helpers.tpl": Self.helpers, "templates/deployment.yaml": Self.deployment,
+            "templates/service.yaml": Self.service, "templates/services.yaml": Self.services, "templates/flags.yaml": Self.flags,
+        ])
         leaves = try ChartTreeOwnershipTests.leaves(of: try ChartTreeOwnershipTests.run(helm, ["template", "rel", chart]))
         files = try ChartFiles.load(chart)
         values = try ValuesLoader().load(chart: chart).values

@@ -27,6 +27,17 @@ enum ValuesFixtures {
         test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url.path
     }
+
+    /// A chart `name` (version 0.1.0) in a temporary folder, with `files` by their path in it.
+    static func chart(_ test: XCTestCase, named name: String, files: [String: String]) throws -> String {
+        let chart = try temporaryFolder(test) + "/" + name
+        try FileManager.default.createDirectory(atPath: chart + "/templates", withIntermediateDirectories: true)
+        try "apiVersion: v2\nname: \(name)\nversion: 0.1.0\n".write(toFile: chart + "/Chart.yaml", atomically: true, encoding: .utf8)
+        for (path, text) in files {
+            try text.write(toFile: chart + "/" + path, atomically: true, encoding: .utf8)
+        }
+        return chart
+    }
 }
 
 /// Runs `Fixtures/helm_values.py` (Helm's code, via helm-python-sdk). A
