@@ -29,6 +29,6 @@ struct MeasurementCache {
 
     func store(_ measured: MeasuredOwnership, digest: RenderDigest, helm: String) throws(AtomicFile.Failure) {
         let header = helm.filter { $0 != "\n" }
-        try AtomicFile.write(header + "\n" + measured.encoded(digest: digest.description), to: path(digest))
+        try AtomicFile.write(header + "\n" + measured.encoded(digest: digest.description), to: path(digest), durability: .regenerated)
     }
 }

@@ -25,7 +25,7 @@ struct OutputOptions: ParsableArguments {
         guard let path = output ?? configured, triage.exitCode != 2 else { return }
         let json = format == .json ? report : ReportFormat.json.reporter().report(triage, context: context)
         do {
-            try AtomicFile.write(json, to: path)
+            try AtomicFile.write(json, to: path, durability: .regenerated)
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
