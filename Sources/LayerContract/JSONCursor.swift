@@ -32,18 +32,18 @@ struct JSONCursor {
 
     func child(_ key: String) -> JSONCursor? {
         var found: JSONCursor?
-        for (keyNode, value) in zip(document.keys(node), document.values(node)) where document.text(keyNode) == key {
-            found = JSONCursor(document: document, node: document.resolved(value), path: joined(key))
+        for (keyNode, value) in document.pairs(node) where document.text(keyNode) == key {
+            found = JSONCursor(document: document, node: value, path: joined(key))
         }
         return found
     }
 
     /// Entries of a mapping in file order, with each key's position.
     func entries() -> [(key: Located<String>, value: JSONCursor)] {
-        zip(document.keys(node), document.values(node)).map { keyNode, value in
+        document.pairs(node).map { keyNode, value in
             let key = document.text(keyNode)
             return (Located(key, at: document.location(keyNode)),
-                    JSONCursor(document: document, node: document.resolved(value), path: joined(key)))
+                    JSONCursor(document: document, node: value, path: joined(key)))
         }
     }
 

@@ -338,8 +338,10 @@ public struct YAMLDocument: Sendable {
 
     /// Key/value pairs of a mapping, aliases resolved on values.
     public func pairs(_ id: NodeID) -> [(key: NodeID, value: NodeID)] {
+        // Indices rather than zip: Zip2Sequence's metadata is built at run
+        // time from its mangled name, a scan of every conformance record.
         let keys = self.keys(id), values = self.values(id)
-        return zip(keys, values).map { ($0, resolved($1)) }
+        return keys.indices.map { (keys[$0], resolved(values[$0])) }
     }
 
     private func string(_ range: TextRange) -> String? {
