@@ -24,10 +24,17 @@ extension RenderCheck {
             for error in discovery.errors { Console.error(error.description) }
             for notice in discovery.notices { Console.error("\(notice.location): note: skipped: \(notice.message)") }
             for source in discovery.sources {
-                let facts = ManifestReader.read(source, limits: limits.parseLimits)
-                for resource in facts.resources {
-                    Console.out(ResourceListing.line(for: resource) + "\n")
+                // Listed as read, in writes of about 64 KiB: a stream of 300,000
+                // resources held whole took 0.6 GB.
+                var listing = ""
+                let facts = ManifestReader.forEachResource(in: source, limits: limits.parseLimits) { resource in
+                    listing += ResourceListing.line(for: resource) + "\n"
+                    if listing.utf8.count >= 1 << 16 {
+                        Console.out(listing)
+                        listing.removeAll(keepingCapacity: true)
+                    }
                 }
+                Console.out(listing)
                 for notice in facts.notices.sorted() {
                     Console.error("\(notice.location): \(notice.kind == .skipped ? "note" : "warning"): \(notice.message)")
                 }
