@@ -39,9 +39,9 @@ public struct Blame: Sendable {
         batch.reserveCapacity(Self.batchSize)
         do {
             // Blame needs the trees, not the resource facts: it reads documents itself.
-            let parser = try YAMLStreamParser(source, limits: limits)
+            let documents = try DocumentStream(source, limits: limits)
             var ordinals: [String: Int] = [:]
-            while let document = try parser.nextDocument() {
+            while let document = try documents.nextDocument() {
                 let ordinal = ordinals[document.source?.value ?? "", default: 0]
                 ordinals[document.source?.value ?? ""] = ordinal + 1
                 let identity = RenderedLeaves.identity(of: document)

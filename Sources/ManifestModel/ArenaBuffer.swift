@@ -57,6 +57,20 @@ struct ArenaBuffer<Element> {
         if count + extra > capacity { grow(toHold: count + extra) }
     }
 
+    /// A copy in a block of exactly `count` elements, for a document that is
+    /// held while later ones are built (a block keeps its full capacity).
+    func compacted() -> ArenaBuffer<Element> {
+        ArenaBuffer(copying: self)
+    }
+
+    private init(copying other: ArenaBuffer<Element>) {
+        capacity = Swift.max(other.count, 1)
+        block = Block(capacity: capacity)
+        base = block.pointer
+        base.initialize(from: other.base, count: other.count)
+        count = other.count
+    }
+
     /// Appends `self[range]` to `other`.
     @inline(__always)
     func copy(_ range: Range<Int>, appendingTo other: inout ArenaBuffer<Element>) {

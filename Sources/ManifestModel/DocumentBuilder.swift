@@ -148,8 +148,13 @@ struct DocumentBuilder {
                               text: .empty, tag: .empty, anchor: anchorRange, first: target, count: 0))
     }
 
-    func finish(index: Int, end: Mark, explicitEnd: Bool, source: Located<String>?) -> YAMLDocument {
-        YAMLDocument(storage: DocumentStorage(
+    /// The document built. `compact` gives it blocks of its own size, for a
+    /// document kept while many more are built after it.
+    func finish(index: Int, end: Mark, explicitEnd: Bool, source: Located<String>?, compact: Bool = false) -> YAMLDocument {
+        let nodes = compact ? self.nodes.compacted() : self.nodes
+        let children = compact ? self.children.compacted() : self.children
+        let bytes = compact ? self.bytes.compacted() : self.bytes
+        return YAMLDocument(storage: DocumentStorage(
             file: file, index: index, explicitStart: explicitStart, explicitEnd: explicitEnd,
             span: Span(start: start, end: end), source: source,
             root: root.map { NodeID($0) }, duplicateKeys: duplicateKeys,

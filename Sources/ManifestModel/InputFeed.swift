@@ -18,25 +18,28 @@ final class InputFeed {
     private var bufferPosition = 0
     private let maxDocumentBytes: Int
 
-    var scanner = SourceCommentScanner()
+    var scanner: SourceCommentScanner
     private(set) var totalBytes = 0
     private(set) var failure: Failure?
     /// Bytes fed when the current document started; read-ahead makes it an
     /// upper bound, so the size limit errs towards leniency by one chunk.
     var documentStartBytes = 0
 
-    init(descriptor: Int32, ownsDescriptor: Bool, maxDocumentBytes: Int) {
+    /// `firstLine`: the line of the stream the first byte is on.
+    init(descriptor: Int32, ownsDescriptor: Bool, maxDocumentBytes: Int, firstLine: Int = 1) {
         self.descriptor = descriptor
         self.ownsDescriptor = ownsDescriptor
         self.buffer = []
         self.maxDocumentBytes = maxDocumentBytes
+        scanner = SourceCommentScanner(firstLine: firstLine)
     }
 
-    init(bytes: [UInt8], maxDocumentBytes: Int) {
+    init(bytes: [UInt8], maxDocumentBytes: Int, firstLine: Int = 1) {
         self.descriptor = -1
         self.ownsDescriptor = false
         self.buffer = bytes
         self.maxDocumentBytes = maxDocumentBytes
+        scanner = SourceCommentScanner(firstLine: firstLine)
     }
 
     deinit {

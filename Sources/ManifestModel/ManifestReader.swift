@@ -40,8 +40,8 @@ public enum ManifestReader {
                                    _ each: (ResourceView) -> Void) -> InputFacts {
         var facts = InputFacts(name: source.displayName)
         do {
-            let parser = try YAMLStreamParser(source, limits: limits)
-            while let document = try parser.nextDocument() {
+            let documents = try DocumentStream(source, limits: limits)
+            while let document = try documents.nextDocument() {
                 facts.documents += 1
                 visit?(document)
                 let found = ResourceExtractor.views(in: document)

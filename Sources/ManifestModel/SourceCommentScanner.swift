@@ -14,7 +14,7 @@ struct SourceCommentScanner {
 
     private(set) var comments: [Comment] = []
     /// Line of the next byte to be scanned.
-    private var line = 1
+    private var line: Int
     private var atLineStart = true
     private var capturing = false
     private var captureLine = 0
@@ -25,6 +25,12 @@ struct SourceCommentScanner {
 
     private var recent = RecentChunk()
     private var older = RecentChunk()
+
+    /// `firstLine`: the line the bytes start on (a piece of a larger stream
+    /// starts at one of its lines).
+    init(firstLine: Int = 1) {
+        line = firstLine
+    }
 
     /// The last bytes scanned, kept so a reader error can be positioned.
     private struct RecentChunk {

@@ -119,7 +119,7 @@ public struct YAMLDocument: Sendable {
 
     public var file: String { storage.file }
     /// 0-based position of the document in its stream.
-    public var index: Int { storage.index }
+    public private(set) var index: Int
     public var explicitStart: Bool { storage.explicitStart }
     public var explicitEnd: Bool { storage.explicitEnd }
     public var span: Span { storage.span }
@@ -131,6 +131,15 @@ public struct YAMLDocument: Sendable {
 
     init(storage: DocumentStorage) {
         self.storage = storage
+        index = storage.index
+    }
+
+    /// The same document at another position in its stream (a stream read
+    /// in pieces numbers each piece's documents from 0).
+    func renumbered(_ index: Int) -> YAMLDocument {
+        var document = self
+        document.index = index
+        return document
     }
 
     public var nodeCount: Int { storage.nodeCount }

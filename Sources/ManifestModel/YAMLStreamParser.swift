@@ -17,11 +17,17 @@ public final class YAMLStreamParser {
     private var finished = false
     private var documentIndex = 0
     private var previousDocumentEndLine = 0
+    /// Lines of the stream before the bytes this parser reads.
+    private let lineOffset: Int
+    /// Whether each document gets blocks of its own size (it is kept while
+    /// the documents after it are read).
+    private let compactDocuments: Bool
+    /// The line the stream ended on (1-based), once its end is read.
+    private(set) var endLine: Int?
 
     /// Opens the input. Throws a positioned `YAMLError` if it cannot be read.
-    public init(_ source: InputSource, limits: ParseLimits = .default) throws(YAMLError) {
-        self.name = source.displayName
-        self.limits = limits
+    public convenience init(_ source: InputSource, limits: ParseLimits = .default) throws(YAMLError) {
+        let feed: InputFeed
         switch source {
         case .file(let path):
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -35,7 +41,22 @@ public final class YAMLStreamParser {
         case .bytes(let bytes, _):
             feed = InputFeed(bytes: bytes, maxDocumentBytes: limits.maxDocumentBytes)
         }
-        builder = DocumentBuilder(file: source.displayName, limits: limits)
+        try self.init(feed: feed, name: source.displayName, limits: limits)
+    }
+
+    /// Reads a piece of a larger stream that starts where a document starts
+    /// (`---` at the start of line `lineOffset + 1`): positions are the
+    /// stream's, as if it had been read from its beginning.
+    init(feed: InputFeed, name: String, limits: ParseLimits, lineOffset: Int = 0,
+         compactDocuments: Bool = false) throws(YAMLError) {
+        self.name = name
+        self.limits = limits
+        self.feed = feed
+        self.lineOffset = lineOffset
+        self.compactDocuments = compactDocuments
+        // Read from the start, the document before this piece ended on its `---` line.
+        previousDocumentEndLine = lineOffset == 0 ? 0 : lineOffset + 1
+        builder = DocumentBuilder(file: name, limits: limits)
         parser = .allocate(capacity: 1)
         guard yaml_parser_initialize(parser) == 1 else {
             parser.deallocate()
@@ -110,13 +131,15 @@ public final class YAMLStreamParser {
                     let document = builder.finish(
                         index: documentIndex, end: end,
                         explicitEnd: event.data.document_end.implicit == 0,
-                        source: sourceComment(before: builder.rootStartLine ?? end.line))
+                        source: sourceComment(before: builder.rootStartLine ?? end.line),
+                        compact: compactDocuments)
                     documentIndex += 1
                     previousDocumentEndLine = end.line
                     feed.scanner.discard(before: end.line)
                     return document
                 case YAML_STREAM_END_EVENT:
                     finished = true
+                    endLine = mark(event.end_mark).line
                     return nil
                 default:
                     continue
@@ -175,13 +198,13 @@ public final class YAMLStreamParser {
     private func spanAt(_ mark: Mark) -> Span { Span(start: mark, end: mark) }
 
     private func mark(_ mark: yaml_mark_t) -> Mark {
-        Mark(line: mark.line + 1, column: mark.column + 1)
+        Mark(line: mark.line + 1 + lineOffset, column: mark.column + 1)
     }
 
     @inline(__always)
     private func position(_ mark: yaml_mark_t) -> ArenaMark {
         // libyaml's marks are 0-based and never negative; past Int32.max they clamp.
-        ArenaMark(line: Int32(truncatingIfNeeded: Swift.min(mark.line, Int(Int32.max) - 1) &+ 1),
+        ArenaMark(line: Int32(truncatingIfNeeded: Swift.min(mark.line &+ lineOffset, Int(Int32.max) - 1) &+ 1),
                   column: Int32(truncatingIfNeeded: Swift.min(mark.column, Int(Int32.max) - 1) &+ 1))
     }
 
