@@ -37,7 +37,7 @@ public final class DocumentStream {
 
     private struct Parsed: Sendable {
         var documents: [YAMLDocument] = []
-        var failed = false
+        /// The line the piece ended on; nil when it failed.
         var endLine: Int?
     }
 
@@ -69,15 +69,19 @@ public final class DocumentStream {
         self.limits = limits
         self.pieceBytes = Swift.max(pieceBytes, 64)
         var status = stat()
-        if case .file(let path) = source {
-            let opened = open(path, O_RDONLY | O_CLOEXEC)
-            if opened >= 0, fstat(opened, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
-               Int(status.st_size) >= 2 * self.pieceBytes {
+        if case .file(let path) = source, case let opened = open(path, O_RDONLY | O_CLOEXEC), opened >= 0 {
+            if fstat(opened, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) >= 2 * self.pieceBytes {
                 descriptor = opened
                 size = Int(status.st_size)
                 return
             }
-            if opened >= 0 { close(opened) }
+            descriptor = -1
+            size = 0
+            oneStreamFrom = 0
+            // Read as one stream from the descriptor already open.
+            let feed = InputFeed(descriptor: opened, ownsDescriptor: true, maxDocumentBytes: limits.maxDocumentBytes)
+            sequential = try YAMLStreamParser(feed: feed, name: name, limits: limits)
+            return
         }
         descriptor = -1
         size = 0
@@ -125,7 +129,7 @@ public final class DocumentStream {
         piecesParsed += pieces.count
         for (number, piece) in pieces.enumerated() {
             let result = results[number]
-            guard !result.failed, let endLine = result.endLine else {
+            guard let endLine = result.endLine else {
                 try readRest(from: piece.start, lineOffset: piece.lineOffset)
                 return
             }
@@ -151,7 +155,7 @@ public final class DocumentStream {
             while let document = try parser.nextDocument() { parsed.documents.append(document) }
             parsed.endLine = parser.endLine
         } catch {
-            parsed.failed = true
+            return Parsed()  // no end line: the rest is read as one stream from this piece
         }
         return parsed
     }
@@ -175,12 +179,17 @@ public final class DocumentStream {
     /// longer while it holds no document start; nil when no cut can be
     /// trusted there.
     private func cut(at start: Int) -> [UInt8]? {
+        var bytes: [UInt8] = []
         var length = pieceBytes
         while length <= pieceBytes * Self.longestPiece {
             let wanted = Swift.min(length, size - start)
-            var bytes = [UInt8](repeating: 0, count: wanted)
-            let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, wanted, off_t(start)) }
-            guard read == wanted else { return nil }
+            // Only the bytes past those already read.
+            let have = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: wanted - have))
+            let read = bytes.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + have, wanted - have, off_t(start + have))
+            }
+            guard read == wanted - have else { return nil }
             var end = wanted
             if start + wanted < size {
                 guard let boundary = Self.lastDocumentStart(in: bytes) else {
