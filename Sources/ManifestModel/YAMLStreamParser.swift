@@ -220,8 +220,26 @@ public final class YAMLStreamParser {
 }
 
 extension YAMLStreamParser {
-    /// Reads every document of an input; for tests and small inputs.
+    /// Reads every document of an input; for tests and small inputs. Strict
+    /// JSON is built without libyaml's scanner (`StrictJSONReader`), to the
+    /// same tree.
     public static func documents(_ source: InputSource, limits: ParseLimits = .default) throws(YAMLError) -> [YAMLDocument] {
+        switch source {
+        case .bytes(let bytes, let name):
+            if let document = StrictJSONReader.document(bytes, name: name, limits: limits) { return [document] }
+        case .file(let path):
+            // Unreadable or large files stream, and report what stops them there.
+            if let bytes = try? FileBytes.read(path, limit: min(limits.maxDocumentBytes, 1 << 20)) {
+                return try documents(.bytes(bytes, name: path), limits: limits)
+            }
+        case .standardInput:
+            break
+        }
+        return try libyamlDocuments(source, limits: limits)
+    }
+
+    /// Every document of an input as libyaml's events give it.
+    static func libyamlDocuments(_ source: InputSource, limits: ParseLimits = .default) throws(YAMLError) -> [YAMLDocument] {
         let parser = try YAMLStreamParser(source, limits: limits)
         var documents: [YAMLDocument] = []
         while let document = try parser.nextDocument() { documents.append(document) }
