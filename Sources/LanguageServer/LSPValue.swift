@@ -131,7 +131,7 @@ public enum LSPValue: Sendable, Hashable {
             text += "]"
         case .object(let members):
             text += "{"
-            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            for (index, key) in members.keys.sorted(by: { $0.precedesByCodePoint($1) }).enumerated() {
                 if index > 0 { text += "," }
                 text += JSONText.quoted(key) + ":"
                 members[key]!.write(into: &text)

@@ -57,7 +57,7 @@ public struct ContractDiff: Sendable {
             return
         }
         let keys = Set(before.keys).union(after.keys)
-        for key in keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }) {
+        for key in keys.sorted(by: { $0.precedesByCodePoint($1) }) {
             switch (before[key], after[key]) {
             case let (was?, now?): compare(was, now, at: path + [key])
             case let (was?, nil): changes.append(Change(kind: .removed, path: path + [key], old: was, new: nil))

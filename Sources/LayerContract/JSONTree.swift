@@ -47,7 +47,7 @@ public enum JSONTree: Sendable, Hashable {
 
     /// Keys in the order the writer puts them: by Unicode code point, as Python sorts `str`.
     public static func sortedKeys(_ members: [String: JSONTree]) -> [String] {
-        members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+        members.keys.sorted { $0.precedesByCodePoint($1) }
     }
 
     static func quoted(_ text: String) -> String { JSONText.quoted(text) }

@@ -1,3 +1,5 @@
+import ManifestModel
+
 /// Writes a `JSONValue` byte for byte as Python's
 /// `json.dumps(value, indent=2, sort_keys=True, ensure_ascii=True)`:
 /// `": "` and `","` separators, two spaces per level, `[]` and `{}` for empty
@@ -27,8 +29,10 @@ struct JSONWriter {
             newline(level)
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
-            // UTF-8 sorts bytewise in code point order.
-            write(members: members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }, level: level)
+            // Positions are sorted, not members: moving a member retains and releases its payload.
+            let pairs = Array(members)
+            let order = pairs.indices.sorted { pairs[$0].key.precedesByCodePoint(pairs[$1].key) }
+            write(members: order.map { pairs[$0] }, level: level)
         }
     }
 

@@ -175,7 +175,7 @@ public struct ValuesNode: Sendable, Hashable {
             text += "]"
         case .map(let entries):
             text += "{"
-            let sorted = entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            let sorted = entries.sorted { $0.key.precedesByCodePoint($1.key) }
             for (index, entry) in sorted.enumerated() {
                 if index > 0 { text += "," }
                 ValuesNode.writeJSONString(entry.key, into: &text)
