@@ -26,6 +26,11 @@ enum AtomicFile {
     }
 
     static func write(_ text: String, to path: String, durability: Durability = .synced) throws(Failure) {
+        // A regenerated file that already holds these bytes is left alone, as
+        // move-if-change does: creating and renaming a file was a fifth of a
+        // small check's wall time (0.35 of 2.0 ms, perf stat), and a rerun
+        // with the same result keeps the artifact's mtime for make.
+        if durability == .regenerated, holds(path, text) { return }
         let directory = FilePath.directory(of: path)
         try makeDirectories(directory, for: path)
         var template = Array(FilePath.join(directory, ".\(FilePath.lastComponent(of: path)).tmp-XXXXXX").utf8CString)
@@ -46,6 +51,29 @@ enum AtomicFile {
         if folder >= 0 {
             fsync(folder)
             close(folder)
+        }
+    }
+
+    /// Whether `path` is a regular file, with the mode a write gives it, of exactly `text`.
+    private static func holds(_ path: String, _ text: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var status = stat()
+        var text = text
+        return text.withUTF8 { expected in
+            guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_mode & 0o7777 == 0o644,
+                  Int(status.st_size) == expected.count else { return false }
+            var buffer = [UInt8](repeating: 0, count: Swift.min(expected.count, 1 << 16) + 1)
+            var offset = 0
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return count == 0 && offset == expected.count }
+                guard offset + count <= expected.count,
+                      memcmp(buffer, expected.baseAddress! + offset, count) == 0 else { return false }
+                offset += count
+            }
         }
     }
 

@@ -141,6 +141,40 @@ final class WriteSafetyTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: scratch.path("a/b/c/triage.json"), encoding: .utf8), written)
     }
 
+    /// A rerun with the same result leaves the artifact as it is (move-if-change):
+    /// same inode, same mtime. A different result, a different mode or a
+    /// symlink in its place is replaced by a rename as before.
+    func testUnchangedArtifactIsLeftAlone() throws {
+        let scratch = try Scratch("unchanged")
+        let drift = BoundedRun.repo("charts-fixtures/variants/port-drift/rendered.yaml")
+        let arguments = ["--format", "json", "--output", "triage.json"]
+        XCTAssertEqual(try check(arguments + [BoundedRun.fixtureRendered], in: scratch).status, 0)
+        let first = Snapshot([scratch.path("triage.json")])
+        Thread.sleep(forTimeInterval: 0.02)
+        XCTAssertEqual(try check(arguments + [BoundedRun.fixtureRendered], in: scratch).status, 0)
+        assertUnchanged(first, Snapshot([scratch.path("triage.json")]))
+
+        let drifted = try check(arguments + [drift], in: scratch)
+        XCTAssertEqual(drifted.status, 1, drifted.summary)
+        let second = Snapshot([scratch.path("triage.json")]).entries.values.first
+        XCTAssertNotEqual(second?.inode, first.entries.values.first?.inode, "a new result is renamed in")
+        XCTAssertEqual(try String(contentsOfFile: scratch.path("triage.json"), encoding: .utf8), drifted.stdout)
+
+        // Same bytes, other mode: written again, with the artifact's mode.
+        XCTAssertEqual(chmod(scratch.path("triage.json"), 0o600), 0)
+        XCTAssertEqual(try check(arguments + [drift], in: scratch).status, 1)
+        let third = Snapshot([scratch.path("triage.json")]).entries.values.first
+        XCTAssertNotEqual(third?.inode, second?.inode)
+        XCTAssertEqual((third?.mode ?? 0) & 0o777, 0o644)
+
+        // A symlink to a file of the same bytes is replaced by the artifact itself.
+        try FileManager.default.moveItem(atPath: scratch.path("triage.json"), toPath: scratch.path("target.json"))
+        try FileManager.default.createSymbolicLink(atPath: scratch.path("triage.json"), withDestinationPath: "target.json")
+        XCTAssertEqual(try check(arguments + [drift], in: scratch).status, 1)
+        XCTAssertEqual(Snapshot([scratch.path("triage.json")]).entries.values.first?.kind, "file")
+        XCTAssertEqual(temporaryFiles(in: scratch.root.path), [])
+    }
+
     /// A reader polling the artifact while it is rewritten, again and again
     /// with two different contents, only ever sees one of them whole.
     func testReadersNeverSeeAPartialArtifact() throws {
