@@ -104,7 +104,7 @@ public struct JSONReporter: Reporter {
     }
 
     static func owner(_ owner: Owner) -> JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: ownerMembers(owner)))
+        .object(JSONObject(members: ownerMembers(owner).map { ($0.key, $0.value) }))
     }
 
     /// An owner's members in key order, for writers that skip building the object.

@@ -4,15 +4,15 @@ import LayerContract
 /// module (it sits on the start-up path of the editor task), so reports are
 /// built from this small enum and written by `formatted()`.
 ///
-/// Objects are dictionaries: keys are written sorted, so insertion order
-/// never reaches the output.
+/// Objects keep their members sorted by key (`JSONObject`), so insertion
+/// order never reaches the output.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int64)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// A string, or `null` when absent.
     public init(_ text: String?) {
@@ -41,7 +41,7 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .object(JSONObject(members: elements))
     }
 }
 
@@ -54,7 +54,7 @@ extension JSONValue {
         case .int(let number): self = .int(number)
         case .string(let text): self = .string(text)
         case .array(let items): self = .array(items.map({ JSONValue($0) }))
-        case .object(let members): self = .object(members.mapValues({ JSONValue($0) }))
+        case .object(let members): self = .object(JSONObject(members.mapValues({ JSONValue($0) })))
         }
     }
 }

@@ -29,26 +29,24 @@ struct JSONWriter {
             newline(level)
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
-            // Positions are sorted, not members: moving a member retains and releases its payload.
-            let pairs = Array(members)
-            let order = pairs.indices.sorted { pairs[$0].key.precedesByCodePoint(pairs[$1].key) }
-            write(members: order.map { pairs[$0] }, level: level)
+            write(members: members, level: level)
         }
     }
 
-    /// An object whose members are already in key order. `custom` may write a
-    /// member's value itself (returning true) in place of the one given.
-    mutating func write(members: [(key: String, value: JSONValue)], level: Int,
+    /// An object's members, in the order given (key order). `custom` may write
+    /// a member's value itself (returning true) in place of the one given.
+    mutating func write<Members: Sequence<(key: String, value: JSONValue)>>(members: Members, level: Int,
                         custom: (inout JSONWriter, String) -> Bool = { _, _ in false }) {
-        guard !members.isEmpty else { return append("{}") }
-        bytes.append(UInt8(ascii: "{"))
-        for (index, member) in members.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+        var first = true
+        for member in members {
+            bytes.append(UInt8(ascii: first ? "{" : ","))
+            first = false
             newline(level + 1)
             writeString(member.key)
             append(": ")
             if !custom(&self, member.key) { write(member.value, level: level + 1) }
         }
+        if first { return append("{}") }
         newline(level)
         bytes.append(UInt8(ascii: "}"))
     }

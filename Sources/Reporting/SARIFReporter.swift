@@ -21,7 +21,7 @@ public struct SARIFReporter: Reporter {
     }
 
     static func log(_ triage: Triage, context: ReportContext) -> JSONValue {
-        var driver: [String: JSONValue] = [
+        var driver: JSONObject = [
             "name": "render-check",
             "version": .string(context.toolVersion),
             "rules": .array(CheckFamily.all.map(rule)),
@@ -76,7 +76,7 @@ public struct SARIFReporter: Reporter {
 
     static func result(_ finding: Finding, exceptionID: String?, fix: ValuesFix? = nil) -> JSONValue {
         let primary = GitHubReporter.primaryLocation(of: finding)
-        var location: [String: JSONValue] = ["physicalLocation": physicalLocation(primary)]
+        var location: JSONObject = ["physicalLocation": physicalLocation(primary)]
         if let resource = finding.resource {
             location["logicalLocations"] = [[
                 "name": .string(resource.name),
@@ -84,7 +84,7 @@ public struct SARIFReporter: Reporter {
                 "kind": "resource",
             ]]
         }
-        var result: [String: JSONValue] = [
+        var result: JSONObject = [
             "ruleId": .string(finding.family.id),
             "level": .string(level(finding.severity)),
             "message": ["text": .string("\(finding.message) [\(finding.diffKey)] owner: \(finding.owner.summary). \(finding.remedy)")],
@@ -156,7 +156,7 @@ public struct SARIFReporter: Reporter {
     // MARK: Invocation
 
     static func invocation(_ triage: Triage, configuration file: String? = nil) -> JSONValue {
-        var invocation: [String: JSONValue] = ["executionSuccessful": .bool(triage.inputErrors.isEmpty)]
+        var invocation: JSONObject = ["executionSuccessful": .bool(triage.inputErrors.isEmpty)]
         if let file { invocation["properties"] = ["configuration": .string(file)] }
         let configuration = triage.allowlistErrors.map { notification("allowlist", "error", $0.text, $0.location) }
             + triage.allowlistWarnings.map { notification("allowlist", "warning", $0.text, $0.location) }
@@ -206,7 +206,7 @@ public struct SARIFReporter: Reporter {
     /// starts, so a point stays a point.
     static func region(_ span: Span) -> JSONValue {
         let start = Mark(line: max(1, span.start.line), column: max(1, span.start.column))
-        var region: [String: JSONValue] = ["startLine": JSONValue(start.line), "startColumn": JSONValue(start.column)]
+        var region: JSONObject = ["startLine": JSONValue(start.line), "startColumn": JSONValue(start.column)]
         if span.end > start {
             region["endLine"] = JSONValue(span.end.line)
             region["endColumn"] = JSONValue(max(1, span.end.column))
