@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension String {
     /// Whether this string sorts before `other` by Unicode code point, as
     /// Python's `str` and Go's strings sort (Swift's `<` orders by canonical
@@ -10,7 +6,7 @@ extension String {
     /// iterators was a twentieth of a small check's report (callgrind).
     @inlinable
     public func precedesByCodePoint(_ other: String) -> Bool {
-        let order = utf8.withContiguousStorageIfAvailable { a in
+        let decided = utf8.withContiguousStorageIfAvailable { a in
             other.utf8.withContiguousStorageIfAvailable { b -> Bool in
                 let shared = Swift.min(a.count, b.count)
                 var index = 0
@@ -21,6 +17,8 @@ extension String {
                 return a.count < b.count
             }
         }
-        return (order ?? nil) ?? utf8.lexicographicallyPrecedes(other.utf8)
+        // Nil from either side (a string without contiguous UTF-8): the views decide.
+        if let decided, let order = decided { return order }
+        return utf8.lexicographicallyPrecedes(other.utf8)
     }
 }

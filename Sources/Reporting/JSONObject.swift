@@ -49,7 +49,6 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
 
     public subscript(key: String) -> JSONValue? {
         get {
@@ -70,12 +69,6 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
             case (false, .none): break
             }
         }
-    }
-
-    public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
-        var result = self
-        result.values = try values.map(transform)
-        return result
     }
 
     public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
